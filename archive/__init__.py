@@ -1,0 +1,1 @@
+"""The archive: WARC files with provenance, and the database writer."""

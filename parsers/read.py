@@ -1,0 +1,99 @@
+"""Entry points: a file or bytes → the parsed-report object.
+
+The format is told by the bytes first (a `.pdf` that is really an HTML error page is read as
+HTML), then by the file name.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from parsers.html import layout_from_html
+from parsers.layout import Layout, layout_from_text
+from parsers.report import build_report
+
+
+class ParseError(Exception):
+    """The input cannot be read as a report; the message says why in one line."""
+
+
+_HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta)[\s>/]", re.I)
+_TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ""}
+_HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
+
+
+def sniff_format(data: bytes, name: str = "") -> str:
+    """One of html, txt, pdf, docx, doc — by content, then by name."""
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if _HTML_SNIFF.search(head):
+        return "html"
+    suffix = Path(name).suffix.lower()
+    if suffix in _HTML_SUFFIXES:
+        return "html"
+    if suffix in (".pdf", ".docx", ".doc", ".wps"):
+        return suffix[1:]
+    return "txt"
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
+    return controls > len(sample) * 0.05 or sample.count("\ufffd") > len(sample) * 0.05
+
+
+def layout_from_bytes(data: bytes, name: str = "", fmt: str | None = None) -> tuple[Layout, str]:
+    """The Layout of a document and the format it was read as."""
+    fmt = fmt or sniff_format(data, name)
+    if not data.strip():
+        raise ParseError("empty file")
+    if fmt == "html":
+        try:
+            return layout_from_html(data), fmt
+        except (ValueError, TypeError) as error:
+            raise ParseError(f"unreadable HTML: {error}") from error
+    if fmt == "txt":
+        text = decode_text(data)
+        if _looks_binary(text):
+            raise ParseError("not text: binary content")
+        return layout_from_text(text), fmt
+    from parsers import documents  # PDF and Word readers load heavy libraries; import late
+
+    return documents.layout_from_document(data, fmt, name), fmt
+
+
+def parse_bytes(data: bytes, source: str, fmt: str | None = None) -> dict:
+    layout, fmt = layout_from_bytes(data, source, fmt)
+    report = build_report(layout, source)
+    report["format"] = fmt
+    return report
+
+
+def parse_path(path: str | Path) -> dict:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ParseError(error.strerror or str(error)) from error
+    return parse_bytes(data, str(path))

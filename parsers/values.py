@@ -1,0 +1,68 @@
+"""Reading one table cell: is it a value, and which number does it hold.
+
+The spec's rules (report-json.md, "Values"): blank and dash-like cells are null, 无 is 0,
+units and signs are read, full-width digits and thousands separators are normalised, and
+money is converted to 万元.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Cells that mean "nothing printed here": null, not zero.
+NULL_MARKERS = frozenset({"", "-", "--", "—", "——", "–", "/", "／", "\\", "－", "一"})
+ZERO_WORDS = frozenset({"无", "零"})
+
+_NUMBER = re.compile(
+    r"""^(?P<sign>[+\-]?)\s*
+        (?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*
+        (?P<unit>万元|元|亿元|个|件|项|条|次|宗|人|家|份|起|例|%)?$""",
+    re.VERBOSE,
+)
+_SPACE = re.compile(r"\s+")
+
+# Multipliers that bring a money amount to 万元.
+_TO_WANYUAN = {"元": 0.0001, "万元": 1.0, "亿元": 10000.0}
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width (NFKC), unify dashes, drop every kind of whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u2212", "-").replace("\u00a0", " ")
+    return _SPACE.sub("", text)
+
+
+def is_value(cell: str) -> bool:
+    """True when the cell holds a table value (a number, a null marker or 无), not a label."""
+    folded = fold(cell)
+    return folded in NULL_MARKERS or folded in ZERO_WORDS or bool(_NUMBER.match(folded))
+
+
+def is_blank(cell: str) -> bool:
+    return fold(cell) in NULL_MARKERS
+
+
+def read_number(cell: str, *, money: bool = False) -> int | float | None:
+    """The number a value cell holds; money cells are returned in 万元.
+
+    Raises ValueError for a cell that is not a value (use is_value first).
+    """
+    folded = fold(cell)
+    if folded in NULL_MARKERS:
+        return None
+    if folded in ZERO_WORDS:
+        return 0
+    match = _NUMBER.match(folded)
+    if not match:
+        raise ValueError(f"not a value: {cell!r}")
+    digits = match["digits"].replace(",", "")
+    number: int | float = float(digits) if "." in digits else int(digits)
+    if match["sign"] == "-":
+        number = -number
+    unit = match["unit"]
+    if money and unit in _TO_WANYUAN and unit != "万元":
+        number = round(number * _TO_WANYUAN[unit], 6)
+    if isinstance(number, float) and number.is_integer() and not money:
+        number = int(number)
+    return number

@@ -4,7 +4,9 @@ BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; open archive of 政府信息公开工作年度报告)"
+USER_AGENT = (
+    "nianbao/0.1 (+https://github.com/nianbao/nianbao; open archive of 政府信息公开工作年度报告)"
+)
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 AUTOTHROTTLE_ENABLED = True

@@ -18,7 +18,9 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--indent", type=int, default=None, help="Pretty-print with this indent (not JSON Lines).")
+@click.option(
+    "--indent", type=int, default=None, help="Pretty-print with this indent (not JSON Lines)."
+)
 def parse(paths: tuple[str, ...], indent: int | None) -> None:
     """Parse report files (.txt, .html, .pdf, .docx, .doc, .wps) into JSON, one object per line.
 
@@ -36,8 +38,9 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
             failed += 1
             continue
         except Exception as error:  # a parser bug must not stop the batch
-            click.echo(f"nianbao parse: {path}: internal error: {type(error).__name__}: {error}",
-                       err=True)
+            click.echo(
+                f"nianbao parse: {path}: internal error: {type(error).__name__}: {error}", err=True
+            )
             failed += 1
             continue
         sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=indent) + "\n")

@@ -26,22 +26,37 @@ def compute_checks(report: dict) -> list[dict]:
             received = [rows["new_received"][column], rows["carried_over"][column]]
             settled = [rows["total_processed"][column], rows["carried_forward"][column]]
             if None in received or None in settled:
-                checks.append({"name": f"balance_{column}", "ok": None,
-                               "detail": "新收 + 上年结转 = 总计 + 结转下年度: blank cells"})
+                checks.append(
+                    {
+                        "name": f"balance_{column}",
+                        "ok": None,
+                        "detail": "新收 + 上年结转 = 总计 + 结转下年度: blank cells",
+                    }
+                )
             else:
                 ok = sum(received) == sum(settled)
-                checks.append({
-                    "name": f"balance_{column}",
-                    "ok": ok,
-                    "detail": f"新收 + 上年结转 = {sum(received)}, 总计 + 结转下年度 = {sum(settled)}",
-                })
+                checks.append(
+                    {
+                        "name": f"balance_{column}",
+                        "ok": ok,
+                        "detail": f"新收 + 上年结转 = {sum(received)}, 总计 + 结转下年度 = {sum(settled)}",
+                    }
+                )
         for key, values in rows.items():
             parts = [values[c] for c in columns[:-1]]
-            checks.append(_check(f"row_total_{key}", parts, values["total"], "six applicant columns vs 总计"))
+            checks.append(
+                _check(f"row_total_{key}", parts, values["total"], "six applicant columns vs 总计")
+            )
         for column in columns:
             parts = [rows[key][column] for key in PROCESSED_ROWS if key in rows]
-            checks.append(_check(f"processed_total_{column}", parts,
-                                 rows["total_processed"][column], "（一）…（六） vs （七）总计"))
+            checks.append(
+                _check(
+                    f"processed_total_{column}",
+                    parts,
+                    rows["total_processed"][column],
+                    "（一）…（六） vs （七）总计",
+                )
+            )
     review = report.get("review_litigation") or {}
     for kind in REVIEW_KINDS:
         if kind in review:

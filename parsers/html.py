@@ -26,7 +26,7 @@ BLOCK_TAGS = frozenset(
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "select", "option"})
 # Text of a section heading, which tells the report body from the page around it.
 _BODY_MARKERS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况")
-_TITLE_SUFFIX = re.compile(r"[_|｜\-—–]+[^_|｜]*$")
+_TITLE_SEPARATOR = re.compile(r"[_|｜]| - | — ")
 
 
 def decode_html(data: bytes) -> str:
@@ -171,8 +171,9 @@ def _titles(root: etree._Element) -> list[str]:
                 titles.append(meta.get("content").strip())
     title = root.find(".//title")
     if title is not None and title.text and title.text.strip():
-        full = title.text.strip()
-        titles.append(_TITLE_SUFFIX.sub("", full) if "_" in full or "|" in full else full)
+        # Portals append column and site: 报告_政府信息公开年报_某某市人民政府
+        parts = [p.strip() for p in _TITLE_SEPARATOR.split(title.text) if p.strip()]
+        titles += sorted(parts, key=lambda p: "年度报告" not in p)[:1]
     return [t for t in titles if t]
 
 

@@ -55,16 +55,16 @@ def layout_from_text(text: str) -> Layout:
 
     for line in text.split("\n"):
         stripped = line.strip(" \u00a0")
+        if line.startswith("\t") and line.count("\t") == 1:
+            if indented is None:
+                indented = []
+            indented.append(line[1:])
+            continue
         if not stripped.strip():
             # A blank line ends a row of tab-indented cells, except inside a cell that has
             # no text yet: Word exports put blank lines before a vertically centred label.
             if indented is not None and indented[-1].strip():
                 close_indented()
-            continue
-        if line.startswith("\t") and line.count("\t") == 1:
-            if indented is None:
-                indented = []
-            indented.append(line[1:])
             continue
         if "\t" in line:
             close_indented()

@@ -97,7 +97,7 @@ def _agency(title: str | None) -> str | None:
     else:
         agency = parts[-1]
     agency = _DISCLOSURE.split(agency, maxsplit=1)[0]
-    agency = re.sub(r"(关于|公布|发布)$", "", agency).strip(" 《》“”\"")
+    agency = re.sub(r"(关于|公布|发布)$", "", agency).strip(' 《》“”"')
     return agency or None
 
 
@@ -115,7 +115,9 @@ def _year(title: str | None, texts: list[str]) -> int | None:
 
 def _template(texts: list[str], year: int | None) -> str | None:
     body = fold("".join(texts))
-    scores = {name: sum(body.count(m) for m in markers) for name, markers in TEMPLATE_MARKERS.items()}
+    scores = {
+        name: sum(body.count(m) for m in markers) for name, markers in TEMPLATE_MARKERS.items()
+    }
     if any(scores.values()):
         return max(scores, key=lambda name: scores[name])
     if year is None:
@@ -129,14 +131,14 @@ def _region(layout: Layout, sections: Sections, key: str) -> list[list[Cell]]:
     span = sections.span(key)
     if span is None:
         return layout.rows
-    return layout.rows[span[0]:span[1]]
+    return layout.rows[span[0] : span[1]]
 
 
 def _narrative(texts: list[str], sections: Sections, key: str) -> str | None:
     span = sections.span(key)
     if span is None:
         return None
-    text = "\n".join(t for t in texts[span[0]:span[1]] if t.strip()).strip()
+    text = "\n".join(t for t in texts[span[0] : span[1]] if t.strip()).strip()
     return text or None
 
 
@@ -149,8 +151,11 @@ def _applications(found: dict[str, list], template: str) -> dict[str, dict]:
         subrows = [rows[key] for key in OTHER_SUBROWS if key in found]
         if subrows:
             rows["other"] = {
-                column: (None if all(r[column] is None for r in subrows)
-                         else sum(r[column] or 0 for r in subrows))
+                column: (
+                    None
+                    if all(r[column] is None for r in subrows)
+                    else sum(r[column] or 0 for r in subrows)
+                )
                 for column in APPLICANT_COLUMNS
             }
     return rows
@@ -174,7 +179,9 @@ def build_report(layout: Layout, source: str) -> dict:
         "active_disclosure_extra": [],
         "applications": {},
         "review_litigation": {},
-        "sections": {key: _narrative(texts, sections, key) for key in ("overview", "problems", "other")},
+        "sections": {
+            key: _narrative(texts, sections, key) for key in ("overview", "problems", "other")
+        },
         "checks": [],
         "warnings": warnings,
     }
@@ -187,12 +194,17 @@ def build_report(layout: Layout, source: str) -> dict:
             warnings.append("template unknown: no national table found and no year")
         return report
 
-    items, extras = read_active(_region(layout, sections, "active"), template, layout.exact, warnings)
+    items, extras = read_active(
+        _region(layout, sections, "active"), template, layout.exact, warnings
+    )
     report["active_disclosure"] = {
-        item: items.get(item, dict.fromkeys(names)) for item, names in ACTIVE_FIELDS[template].items()
+        item: items.get(item, dict.fromkeys(names))
+        for item, names in ACTIVE_FIELDS[template].items()
     }
     report["active_disclosure_extra"] = extras
-    found = read_applications(_region(layout, sections, "applications"), template, layout.exact, warnings)
+    found = read_applications(
+        _region(layout, sections, "applications"), template, layout.exact, warnings
+    )
     report["applications"] = _applications(found, template)
     review = read_review(_region(layout, sections, "review"), layout.exact, warnings)
     report["review_litigation"] = review or {

@@ -26,7 +26,9 @@ from parsers.template import (
 from parsers.values import fold, is_blank, is_value, read_number
 
 # Leading numbering of a label: 一、 （三） (3) 1. 1． 第一
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.,]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、,)]|第[一二三四五六七八九十]+[项条])+")
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.,]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、,)]|第[一二三四五六七八九十]+[项条])+"
+)
 _REVIEW_HEADER = re.compile(r"维持|纠正|结果|审结|总计|合计|复议|诉讼|起诉")
 
 Number = int | float | None
@@ -186,9 +188,7 @@ def read_applications(
             continue  # a heading row such as （六）其他处理 over its sub-rows
         fitted, note = fit([c.text for c in cells], len(APPLICANT_COLUMNS), exact)
         where = f"applications.{spec.key}"
-        values = [
-            MISSING if c is MISSING else _number(c, warnings, where) for c in fitted
-        ]
+        values = [MISSING if c is MISSING else _number(c, warnings, where) for c in fitted]
         if fitted.count(MISSING) == 1 and fitted[-1] is MISSING:
             values = _infer_missing(values, spec.key, warnings)
         else:
@@ -244,31 +244,42 @@ def read_active(
         cells, j = values_after(tokens, i)
         if item is not None:
             if item not in fields:
-                warnings.append(f"active_disclosure: {token.text!r} is not in the {template} format")
+                warnings.append(
+                    f"active_disclosure: {token.text!r} is not in the {template} format"
+                )
                 i = j
                 continue
             if cells:
-                items[item] = _active_values(item, item, cells, fields[item], exact, in_yuan,
-                                             warnings)
+                items[item] = _active_values(
+                    item, item, cells, fields[item], exact, in_yuan, warnings
+                )
                 parent = None
             else:
                 parent = item
             i = j
             continue
         if parent and cells and any(not is_blank(c.text) for c in cells):
-            extras.append({
-                "label": token.text.strip(),
-                "parent": parent,
-                "values": _active_values(parent, token.label, cells, fields[parent], exact,
-                                         in_yuan, warnings),
-            })
+            extras.append(
+                {
+                    "label": token.text.strip(),
+                    "parent": parent,
+                    "values": _active_values(
+                        parent, token.label, cells, fields[parent], exact, in_yuan, warnings
+                    ),
+                }
+            )
         i = j
     return items, extras
 
 
 def _active_values(
-    item: str, name: str, cells: list[Token], names: tuple[str, ...], exact: bool,
-    in_yuan: bool, warnings: list[str],
+    item: str,
+    name: str,
+    cells: list[Token],
+    names: tuple[str, ...],
+    exact: bool,
+    in_yuan: bool,
+    warnings: list[str],
 ) -> dict[str, Number]:
     fitted, note = fit([c.text for c in cells], len(names), exact)
     where = f"active_disclosure.{name}"
@@ -300,7 +311,7 @@ def read_review(
     if last_header is None:
         return None
     cells: list[Token] = []
-    for token in tokens[last_header + 1:]:
+    for token in tokens[last_header + 1 :]:
         if not token.value:
             break
         cells.append(token)
@@ -311,6 +322,6 @@ def read_review(
     values = [_number(c, warnings, "review_litigation") for c in fitted]
     result = {}
     for k, kind in enumerate(REVIEW_KINDS):
-        chunk = values[k * len(REVIEW_OUTCOMES):(k + 1) * len(REVIEW_OUTCOMES)]
+        chunk = values[k * len(REVIEW_OUTCOMES) : (k + 1) * len(REVIEW_OUTCOMES)]
         result[kind] = dict(zip(REVIEW_OUTCOMES, chunk, strict=True))
     return result

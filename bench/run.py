@@ -1,0 +1,53 @@
+"""`make bench`: throughput figures, printed one per line.
+
+Run on one core as a user would run it; each figure is the median of a few rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from parsers import parse_bytes
+
+
+def rate(work: Callable[[], int], rounds: int = 5) -> float:
+    """Items per second: work() does a batch and returns how many items it did."""
+    rates = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        done = work()
+        rates.append(done / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def parse_rate(paths: list[Path], repeat: int) -> float:
+    documents = [(p.read_bytes(), str(p)) for p in paths]
+
+    def work() -> int:
+        for _ in range(repeat):
+            for data, source in documents:
+                parse_bytes(data, source)
+        return repeat * len(documents)
+
+    return rate(work)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    args = parser.parse_args()
+    seeds = sorted(args.shared.glob("seeds/*.txt"))
+    pages = sorted(args.shared.glob("reports/*.html"))
+    print(f"parse text reports (seeds, {len(seeds)} files): {parse_rate(seeds, 20):.0f} reports/s")
+    print(
+        f"parse HTML reports (shared, {len(pages)} files): {parse_rate(pages, 20):.0f} reports/s"
+        "  (goal >= 100)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+# The console script installed beside the interpreter running the tests.
+NIANBAO = str(Path(sys.executable).parent / "nianbao")
+
+
+def load_expected(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def leaves(obj, prefix=""):
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            yield from leaves(value, f"{prefix}.{key}" if prefix else key)
+    else:
+        yield prefix, obj
+
+
+def differences(parsed, expected) -> list[str]:
+    """Leaf paths where parsed differs from expected (floats to 1e-6)."""
+    got = dict(leaves(parsed))
+    diffs = []
+    for path, want in leaves(expected):
+        have = got.get(path, "<missing>")
+        same = (have == want) or (
+            isinstance(have, (int, float))
+            and isinstance(want, (int, float))
+            and not isinstance(have, bool)
+            and math.isclose(have, want, abs_tol=1e-6)
+        )
+        if not same:
+            diffs.append(f"{path}: expected {want!r}, parsed {have!r}")
+    return diffs
+
+
+def assert_matches_expected(parsed: dict, expected: dict) -> None:
+    """The fields report-json.md says are compared, held to the expected object."""
+    assert expected["agency"] in (parsed["agency"] or "")
+    assert parsed["year"] == expected["year"]
+    assert parsed["template"] == expected["template"]
+    for section in ("active_disclosure", "applications", "review_litigation"):
+        assert differences(parsed[section], expected[section]) == [], section
+    extras = {(e["parent"], e["label"]): e["values"] for e in parsed["active_disclosure_extra"]}
+    for extra in expected.get("active_disclosure_extra", []):
+        assert extras.get((extra["parent"], extra["label"])) == extra["values"]
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"{SHARED} is missing: the tests need ../shared beside the repository")
+    return SHARED

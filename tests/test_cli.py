@@ -1,0 +1,43 @@
+"""`nianbao parse` as a user runs it: JSON Lines out, one-line errors, the batch goes on."""
+
+import json
+import subprocess
+
+from tests.conftest import NIANBAO, SHARED
+
+
+def run(*args, cwd=None):
+    return subprocess.run(
+        [NIANBAO, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def test_parse_prints_one_json_object_per_input():
+    seeds = sorted(SHARED.glob("seeds/*.txt"))
+    result = run("parse", *seeds)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(seeds)
+    reports = [json.loads(line) for line in lines]
+    assert [r["source"] for r in reports] == [str(p) for p in seeds]
+    assert reports[3]["applications"]["new_received"]["total"] == 40
+
+
+def test_bad_inputs_get_one_line_errors_and_the_rest_is_parsed(tmp_path):
+    good = SHARED / "reports/synthetic-city-2025.html"
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "noise.txt"
+    binary.write_bytes(bytes(range(256)) * 64)
+    missing = tmp_path / "missing.html"
+    blank_html = tmp_path / "blank.html"
+    blank_html.write_bytes(b"   \n")
+    result = run("parse", empty, good, binary, missing, blank_html)
+    assert result.returncode == 1
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 4
+    for path, line in zip([empty, binary, missing, blank_html], errors, strict=True):
+        assert line.startswith(f"nianbao parse: {path}: ")
+    assert "empty" in errors[0] and "binary" in errors[1] and "No such file" in errors[2]
+    [report] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert report["applications"]["new_received"]["total"] == 14069

@@ -1,0 +1,160 @@
+"""Flattened text in every shape real extraction produces → the report contract."""
+
+import pytest
+
+from parsers import parse_bytes
+from parsers.layout import layout_from_text
+from tests import reportgen
+from tests.conftest import SHARED, assert_matches_expected, differences, load_expected
+
+SEEDS = sorted(SHARED.glob("seeds/*.txt"))
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=[p.stem[:3] for p in SEEDS])
+def test_seed_reports_parse_to_their_expected_objects(path):
+    expected = load_expected(path.with_name(path.stem + ".expected.json"))
+    parsed = parse_bytes(path.read_bytes(), str(path))
+    assert_matches_expected(parsed, expected)
+
+
+def _report(name: str) -> dict:
+    """A real report's values (expected JSON) with a title to print above its tables."""
+    report = load_expected(SHARED / name)
+    report["title"] = f"{report['agency']}{report['year']}年政府信息公开工作年度报告"
+    return report
+
+
+REAL = {
+    "2019-blanks": "reports/shanghai-office-2019.expected.json",  # blank cells, 元 amounts
+    "2019-extras": "seeds/003_8e92e5233c244faa.expected.json",  # 行政检查 / 行政确认 rows
+    "2021": "reports/synthetic-city-2025.expected.json",
+    "2021-pdf": "reports/huaian-2024.expected.json",
+}
+
+
+@pytest.mark.parametrize("shape", ["as_tab_rows", "as_indented_cells"])
+@pytest.mark.parametrize("which", REAL)
+def test_every_shape_carries_every_value(shape, which):
+    report = _report(REAL[which])
+    text = getattr(reportgen, shape)(report)
+    parsed = parse_bytes(text.encode("utf-8"), f"{which}.txt")
+    assert_matches_expected(parsed, report)
+    assert parsed["title"] == report["title"]
+
+
+@pytest.mark.parametrize("which", ["2019-extras", "2021", "2021-pdf"])
+def test_one_cell_per_line(which):
+    report = _report(REAL[which])  # no blank cells: this shape drops them
+    parsed = parse_bytes(reportgen.as_cell_per_line(report).encode(), "x.txt")
+    assert_matches_expected(parsed, report)
+
+
+def test_labels_broken_over_lines_are_joined():
+    report = _report(REAL["2021"])
+    text = reportgen.as_indented_cells(report, width=3)  # 本年新 / 收政府 / 信息公 ...
+    assert "本年新收政府信息公开申请数量" not in text  # every label is broken
+    parsed = parse_bytes(text.encode(), "broken.txt")
+    assert parsed["applications"]["new_received"]["total"] == 14069
+    assert parsed["applications"]["other_unpaid_fee"]["social_welfare"] == 1
+
+
+UNITS = """某县人民政府2020年政府信息公开工作年度报告
+一、总体情况
+概述。
+二、主动公开政府信息情况
+信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量
+规　章\t１２\t1,234\t—
+规范性文件\t无\t/\t--
+信息内容\t上一年项目数量\t本年增/减\t处理决定数量
+行政许可\t5\t+410\t-3
+行政处罚\t0\t0\t0
+信息内容\t采购项目数量\t采购总金额（元）\t
+政府集中采购\t1个\t251000\t
+"""
+
+
+def test_units_signs_and_blank_markers():
+    parsed = parse_bytes(UNITS.encode("gb18030"), "units.txt")
+    active = parsed["active_disclosure"]
+    assert active["regulations"] == {"new_made": 12, "new_published": 1234, "total_published": None}
+    assert active["normative_documents"] == {
+        "new_made": 0,
+        "new_published": None,
+        "total_published": None,
+    }
+    assert active["licensing"] == {"previous_year": 5, "change": 410, "decisions": -3}
+    assert active["procurement"] == {"projects": 1, "amount": 25.1}  # 元 under the header → 万元
+    assert active["coercion"] == {"previous_year": None, "change": None, "decisions": None}
+    assert parsed["template"] == "2019" and parsed["year"] == 2020
+
+
+def test_misaligned_row_is_repaired_with_a_warning():
+    report = _report(REAL["2021"])
+    text = reportgen.as_tab_rows(report)
+    # Shift one row by an empty cell and lose its total: 6 values where 7 belong.
+    text = text.replace(
+        "（一）予以公开\t5345\t129\t0\t41\t19\t14\t5548",
+        "（一）予以公开\t\t5345\t129\t0\t41\t19\t14\t",
+    )
+    parsed = parse_bytes(text.encode(), "shifted.txt")
+    assert parsed["applications"]["granted"]["total"] == 5548  # the sum of the six
+    assert any("granted" in w and "6 values where 7 belong" in w for w in parsed["warnings"])
+
+
+def test_checks_report_tables_that_do_not_add_up():
+    report = _report(REAL["2021"])
+    report["applications"]["granted"]["total"] = 9999
+    parsed = parse_bytes(reportgen.as_tab_rows(report).encode(), "bad-sum.txt")
+    checks = {c["name"]: c["ok"] for c in parsed["checks"]}
+    assert checks["row_total_granted"] is False
+    assert checks["processed_total_total"] is False
+    assert checks["row_total_new_received"] is True
+    assert checks["balance_total"] is True
+    assert checks["review_total"] is True
+    assert parsed["applications"]["granted"]["total"] == 9999  # printed values are kept
+
+
+def test_blank_tables_are_null_not_zero(shared):
+    path = next(shared.glob("seeds/000_*.txt"))
+    parsed = parse_bytes(path.read_bytes(), str(path))
+    assert parsed["applications"]["new_received"]["total"] is None
+    assert parsed["active_disclosure"]["procurement"] == {"projects": 1, "amount": 16}
+    assert all(c["ok"] is None for c in parsed["checks"])
+
+
+def test_sections_title_and_agency_of_a_broken_title(shared):
+    path = next(shared.glob("seeds/002_*.txt"))
+    parsed = parse_bytes(path.read_bytes(), str(path))
+    assert parsed["title"] == "索镇人民政府2020年度政府信息公开工作年度报告"
+    assert parsed["agency"] == "索镇人民政府"
+    assert parsed["sections"]["problems"].startswith("网站信息更新不够及时")
+    assert parsed["sections"]["other"] == "无"
+
+
+PRE2019 = """北京市某区人民政府2017年政府信息公开工作年度报告
+本报告根据《中华人民共和国政府信息公开条例》要求编制。
+一、概述
+2017年，我区继续深化政府信息公开工作。
+二、主动公开政府信息的情况
+全年主动公开政府信息1523条。
+三、依申请公开政府信息情况
+全年共受理申请45件。
+"""
+
+
+def test_a_report_before_2019_has_no_tables():
+    parsed = parse_bytes(PRE2019.encode(), "old.txt")
+    assert parsed["template"] == "pre2019"
+    assert parsed["year"] == 2017
+    assert parsed["agency"] == "北京市某区人民政府"
+    assert parsed["applications"] == {} and parsed["active_disclosure"] == {}
+    assert parsed["checks"] == []
+
+
+def test_layout_of_indented_cells_keeps_empty_cells():
+    layout = layout_from_text("\t规章\n\t0\n\t\n\t3\n\n")
+    assert [[c.text for c in row] for row in layout.rows] == [["规章", "0", "", "3"]]
+
+
+def test_differences_helper_sees_a_change():
+    assert differences({"a": {"b": 1}}, {"a": {"b": 2}}) == ["a.b: expected 2, parsed 1"]

@@ -18,3 +18,21 @@ DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# 403/412 are anti-bot answers: retrying them only hammers the site.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+DOWNLOADER_MIDDLEWARES = {
+    # After HttpCompressionMiddleware (590) so bodies are decoded; before RetryMiddleware (550)
+    # so every attempt is archived.
+    "crawler.middlewares.ArchiveMiddleware": 585,
+    "crawler.middlewares.ConditionalGetMiddleware": 560,
+}
+ITEM_PIPELINES = {"crawler.pipelines.ReportPipeline": 300}
+
+# nianbao's own settings
+NIANBAO_DATA = "data"  # nianbao.db and warc/ live here
+NIANBAO_PORTAL = None  # registry name of the portal crawled
+NIANBAO_PORTAL_INFO = {}  # province, level, region code of that portal
+NIANBAO_WARC_MAX_BYTES = 1024**3
+NIANBAO_MAX_LIST_PAGES = 500

@@ -49,5 +49,42 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
         raise SystemExit(1)
 
 
+@cli.command()
+@click.option("--start-url", "start_urls", multiple=True, help="A 年报 column URL (repeatable).")
+@click.option("--portal", help="Name of the portal, recorded with every fetch.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
+    default="data",
+    show_default=True,
+    help="Directory of nianbao.db and warc/.",
+)
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A Scrapy setting, e.g. -s DOWNLOAD_DELAY=2.",
+)
+def crawl(start_urls, portal, data_dir, ignore_robots, overrides) -> None:
+    """Crawl 年报 columns, archive every response (WARC) and store the reports found."""
+    from pathlib import Path
+
+    from crawler.run import run_crawl
+
+    if not start_urls:
+        raise click.UsageError("give at least one --start-url")
+    settings = dict(o.split("=", 1) for o in overrides)
+    if ignore_robots:
+        settings["ROBOTSTXT_OBEY"] = False
+    summary = run_crawl(list(start_urls), Path(data_dir), portal, settings)
+    click.echo(f"nianbao crawl: {summary.line()}", err=True)
+    if summary.finish_reason != "finished":
+        raise SystemExit(1)
+
+
 def main() -> None:
     cli()

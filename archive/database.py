@@ -1,0 +1,248 @@
+"""The SQLite database of ../shared/spec/database.md, written with sqlite-utils.
+
+One writer per process. Each report is written in one transaction with its table rows, so a
+crash leaves either the whole report or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OUTCOMES
+
+SCHEMA: dict[str, dict] = {
+    "fetches": {
+        "columns": {
+            "id": int,
+            "url": str,
+            "status": int,
+            "fetched_at": str,
+            "content_type": str,
+            "sha256": str,
+            "warc_file": str,
+            "warc_offset": int,
+            "warc_length": int,
+            "portal": str,
+            "referer": str,
+            "method": str,
+            "etag": str,
+            "last_modified": str,
+            "blocked": int,
+            "note": str,
+            "length": int,
+        },
+        "pk": "id",
+        "indexes": [["url"], ["sha256"], ["portal"]],
+    },
+    "texts": {
+        "columns": {"sha256": str, "extractor": str, "text": str},
+        "pk": "sha256",
+    },
+    "reports": {
+        "columns": {
+            "id": int,
+            "url": str,
+            "page_url": str,
+            "title": str,
+            "agency": str,
+            "year": int,
+            "template": str,
+            "province": str,
+            "level": str,
+            "portal": str,
+            "format": str,
+            "sha256": str,
+            "fetched_at": str,
+            "text": str,
+            "checks_failed": int,
+            "fetch_id": int,
+            "previous_id": int,
+            "superseded_by": int,
+            "warnings": str,
+            "overview": str,
+            "problems": str,
+            "other_matters": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("fetch_id", "fetches", "id")],
+        "indexes": [
+            ["url"],
+            ["sha256"],
+            ["year"],
+            ["province"],
+            ["template"],
+            ["portal"],
+            ["format"],
+            ["checks_failed"],
+        ],
+    },
+    "applications": {
+        "columns": {
+            "report_id": int,
+            "row": str,
+            "label": str,
+            **dict.fromkeys(APPLICANT_COLUMNS, int),
+        },
+        "foreign_keys": [("report_id", "reports", "id")],
+        "indexes": [["report_id"], ["row"]],
+    },
+    "active_disclosure": {
+        "columns": {"report_id": int, "item": str, "parent": str, "field": str, "value": float},
+        "foreign_keys": [("report_id", "reports", "id")],
+        "indexes": [["report_id"], ["item"]],
+    },
+    "review_litigation": {
+        "columns": {"report_id": int, "kind": str, **dict.fromkeys(REVIEW_OUTCOMES, int)},
+        "foreign_keys": [("report_id", "reports", "id")],
+        "indexes": [["report_id"]],
+    },
+    "checks": {
+        "columns": {"report_id": int, "name": str, "ok": int, "detail": str},
+        "foreign_keys": [("report_id", "reports", "id")],
+        "indexes": [["report_id"], ["name"]],
+    },
+}
+
+
+@dataclass
+class Provenance:
+    """Where a report's bytes came from."""
+
+    url: str
+    page_url: str | None
+    sha256: str
+    fetched_at: str
+    fetch_id: int | None = None
+    portal: str | None = None
+    province: str | None = None
+    level: str | None = None
+
+
+def open_database(path: Path | str) -> sqlite_utils.Database:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    for name, spec in SCHEMA.items():
+        table = db[name]
+        if not table.exists():
+            table.create(
+                spec["columns"],
+                pk=spec.get("pk"),
+                foreign_keys=spec.get("foreign_keys"),
+                if_not_exists=True,
+            )
+        else:
+            missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
+            for column, kind in missing.items():
+                table.add_column(column, kind)
+        for columns in spec.get("indexes", []):
+            table.create_index(columns, if_not_exists=True)
+
+
+def record_fetch(db: sqlite_utils.Database, fetch: dict) -> int:
+    return db["fetches"].insert(fetch).last_pk
+
+
+def latest_report(db: sqlite_utils.Database, url: str) -> dict | None:
+    rows = db.query(
+        "select r.id, r.sha256, f.etag, f.last_modified from reports r "
+        "left join fetches f on f.id = r.fetch_id where r.url = ? and r.superseded_by is null "
+        "order by r.id desc limit 1",
+        [url],
+    )
+    return next(iter(rows), None)
+
+
+def store_report(
+    db: sqlite_utils.Database, report: dict, text: str | None, provenance: Provenance
+) -> int | None:
+    """Write a parsed report and its table rows; returns the new report id.
+
+    Returns None when the latest version of this URL has the same bytes. A changed report
+    gets a new row linked to the one it replaces, which stays.
+    """
+    previous = latest_report(db, provenance.url)
+    if previous and previous["sha256"] == provenance.sha256:
+        return None
+    sections = report.get("sections") or {}
+    row = {
+        "url": provenance.url,
+        "page_url": provenance.page_url,
+        "title": report.get("title"),
+        "agency": report.get("agency"),
+        "year": report.get("year"),
+        "template": report.get("template"),
+        "province": provenance.province,
+        "level": provenance.level,
+        "portal": provenance.portal,
+        "format": report.get("format"),
+        "sha256": provenance.sha256,
+        "fetched_at": provenance.fetched_at,
+        "text": text,
+        "checks_failed": sum(1 for c in report.get("checks", []) if c["ok"] is False),
+        "fetch_id": provenance.fetch_id,
+        "previous_id": previous["id"] if previous else None,
+        "warnings": json.dumps(report.get("warnings", []), ensure_ascii=False),
+        "overview": sections.get("overview"),
+        "problems": sections.get("problems"),
+        "other_matters": sections.get("other"),
+    }
+    with db.conn:
+        report_id = db["reports"].insert(row).last_pk
+        if previous:
+            db["reports"].update(previous["id"], {"superseded_by": report_id})
+        _insert_tables(db, report_id, report)
+    return report_id
+
+
+def _insert_tables(db: sqlite_utils.Database, report_id: int, report: dict) -> None:
+    labels = {spec.key: spec.label for spec in APPLICATION_ROWS}
+    db["applications"].insert_all(
+        {"report_id": report_id, "row": key, "label": labels.get(key), **values}
+        for key, values in (report.get("applications") or {}).items()
+    )
+    active = [
+        {"report_id": report_id, "item": item, "parent": None, "field": field, "value": value}
+        for item, fields in (report.get("active_disclosure") or {}).items()
+        for field, value in fields.items()
+    ]
+    active += [
+        {
+            "report_id": report_id,
+            "item": extra["label"],
+            "parent": extra["parent"],
+            "field": field,
+            "value": value,
+        }
+        for extra in report.get("active_disclosure_extra") or []
+        for field, value in extra["values"].items()
+    ]
+    db["active_disclosure"].insert_all(active)
+    db["review_litigation"].insert_all(
+        {"report_id": report_id, "kind": kind, **outcomes}
+        for kind, outcomes in (report.get("review_litigation") or {}).items()
+    )
+    db["checks"].insert_all(
+        {
+            "report_id": report_id,
+            "name": c["name"],
+            "ok": None if c["ok"] is None else int(c["ok"]),
+            "detail": c["detail"],
+        }
+        for c in report.get("checks") or []
+    )
+
+
+def store_text(db: sqlite_utils.Database, sha256: str, extractor: str, text: str) -> None:
+    db["texts"].insert({"sha256": sha256, "extractor": extractor, "text": text}, replace=True)

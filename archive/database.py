@@ -108,6 +108,10 @@ SCHEMA: dict[str, dict] = {
 }
 
 
+# Tables with one or more rows per report, rewritten when a report is re-parsed.
+TABLE_ROWS = ("applications", "active_disclosure", "review_litigation", "checks")
+
+
 @dataclass
 class Provenance:
     """Where a report's bytes came from."""
@@ -164,19 +168,9 @@ def latest_report(db: sqlite_utils.Database, url: str) -> dict | None:
     return next(iter(rows), None)
 
 
-def store_report(
-    db: sqlite_utils.Database, report: dict, text: str | None, provenance: Provenance
-) -> int | None:
-    """Write a parsed report and its table rows; returns the new report id.
-
-    Returns None when the latest version of this URL has the same bytes. A changed report
-    gets a new row linked to the one it replaces, which stays.
-    """
-    previous = latest_report(db, provenance.url)
-    if previous and previous["sha256"] == provenance.sha256:
-        return None
+def _report_row(report: dict, text: str | None, provenance: Provenance) -> dict:
     sections = report.get("sections") or {}
-    row = {
+    return {
         "url": provenance.url,
         "page_url": provenance.page_url,
         "title": report.get("title"),
@@ -192,13 +186,43 @@ def store_report(
         "text": text,
         "checks_failed": sum(1 for c in report.get("checks", []) if c["ok"] is False),
         "fetch_id": provenance.fetch_id,
-        "previous_id": previous["id"] if previous else None,
         "warnings": json.dumps(report.get("warnings", []), ensure_ascii=False),
         "overview": sections.get("overview"),
         "problems": sections.get("problems"),
         "other_matters": sections.get("other"),
     }
+
+
+def store_report(
+    db: sqlite_utils.Database, report: dict, text: str | None, provenance: Provenance
+) -> int | None:
+    """Write a parsed report and its table rows; returns the new report id.
+
+    The same bytes at the same URL are the same report version: its row is refreshed in
+    place (a re-parse keeps ids stable) and None is returned. Changed bytes get a new row
+    linked to the one they replace, which stays.
+    """
+    same = next(
+        iter(
+            db.query(
+                "select id from reports where url = ? and sha256 = ?",
+                [provenance.url, provenance.sha256],
+            )
+        ),
+        None,
+    )
+    row = _report_row(report, text, provenance)
     with db.conn:
+        if same:
+            if provenance.fetch_id is None:
+                row.pop("fetch_id")
+            db["reports"].update(same["id"], row)
+            for table in TABLE_ROWS:
+                db.execute(f"delete from [{table}] where report_id = ?", [same["id"]])
+            _insert_tables(db, same["id"], report)
+            return None
+        previous = latest_report(db, provenance.url)
+        row["previous_id"] = previous["id"] if previous else None
         report_id = db["reports"].insert(row).last_pk
         if previous:
             db["reports"].update(previous["id"], {"superseded_by": report_id})

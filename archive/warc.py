@@ -84,8 +84,13 @@ class WarcArchive:
         request_method: str = "GET",
         request_headers: list[tuple[str, str]] | None = None,
         request_body: bytes = b"",
+        annotations: dict[str, str] | None = None,
     ) -> WarcLocation:
-        """Archive one exchange; returns where its response record starts."""
+        """Archive one exchange; returns where its response record starts.
+
+        `annotations` become `WARC-Nianbao-<Name>` headers of the response record (portal,
+        role, page), so a database can be rebuilt from the WARC files alone.
+        """
         if self._writer is None or self._file.tell() >= self.max_bytes:
             self._open()
         kept = [(k, v) for k, v in headers if k.lower() not in _TRANSFER_HEADERS]
@@ -98,6 +103,9 @@ class WarcArchive:
             http_headers=http_headers,
             length=len(body),
         )
+        for name, value in (annotations or {}).items():
+            if value:
+                response.rec_headers.add_header(f"WARC-Nianbao-{name}", value)
         path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
         request_line = f"{request_method} /{path} HTTP/1.1"
         request = self._writer.create_warc_record(
@@ -179,22 +187,54 @@ def _complete_length(path: Path) -> int:
     return end
 
 
-def read_response(directory: Path, file: str, offset: int) -> tuple[dict, bytes]:
-    """The HTTP headers and payload of the response record at `offset` of a WARC file."""
+def _describe(record) -> dict:
+    http = record.http_headers
+    return {
+        "url": record.rec_headers.get_header("WARC-Target-URI"),
+        "date": record.rec_headers.get_header("WARC-Date"),
+        "payload_digest": record.rec_headers.get_header("WARC-Payload-Digest"),
+        "status": int(http.get_statuscode()) if http else None,
+        "headers": dict(http.headers) if http else {},
+        "annotations": {
+            name[len("WARC-Nianbao-") :].lower(): value
+            for name, value in record.rec_headers.headers
+            if name.startswith("WARC-Nianbao-")
+        },
+    }
+
+
+def _path(directory: Path, file: str) -> Path:
     path = Path(directory) / file
     if not path.exists() and path.with_name(file + OPEN_SUFFIX).exists():
-        path = path.with_name(file + OPEN_SUFFIX)  # still being written
-    with open(path, "rb") as handle:
+        return path.with_name(file + OPEN_SUFFIX)  # still being written
+    return path
+
+
+def read_response(directory: Path, file: str, offset: int) -> tuple[dict, bytes]:
+    """The description and payload of the response record at `offset` of a WARC file."""
+    with open(_path(directory, file), "rb") as handle:
         handle.seek(offset)
         for record in ArchiveIterator(handle):
             if record.rec_type != "response":
                 raise ValueError(f"{file}@{offset}: a {record.rec_type} record, not a response")
-            headers = dict(record.http_headers.headers) if record.http_headers else {}
-            return {
-                "url": record.rec_headers.get_header("WARC-Target-URI"),
-                "date": record.rec_headers.get_header("WARC-Date"),
-                "payload_digest": record.rec_headers.get_header("WARC-Payload-Digest"),
-                "status": record.http_headers.get_statuscode() if record.http_headers else None,
-                "headers": headers,
-            }, record.content_stream().read()
+            return _describe(record), record.content_stream().read()
     raise ValueError(f"{file}@{offset}: no record there")
+
+
+def iter_responses(directory: Path):
+    """(file, offset, length, description, payload) of every response record, file by file."""
+    for path in sorted(Path(directory).glob("*.warc.gz")):
+        with open(path, "rb") as handle:
+            iterator = ArchiveIterator(handle)
+            for record in iterator:
+                if record.rec_type != "response":
+                    continue
+                payload = record.content_stream().read()
+                iterator.read_to_end(record)
+                yield (
+                    path.name,
+                    iterator.get_record_offset(),
+                    iterator.get_record_length(),
+                    _describe(record),
+                    payload,
+                )

@@ -68,6 +68,11 @@ class ArchiveMiddleware:
             request_method=request.method,
             request_headers=_header_list(request.headers),
             request_body=request.body or b"",
+            annotations={
+                "Portal": request.meta.get("portal") or self.portal,
+                "Role": "document" if request.meta.get("document") else "page",
+                "Page": request.meta.get("page_url"),
+            },
         )
         fetch_id = record_fetch(
             self.store.db,

@@ -86,5 +86,33 @@ def crawl(start_urls, portal, data_dir, ignore_robots, overrides) -> None:
         raise SystemExit(1)
 
 
+@cli.command()
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
+    default="data",
+    show_default=True,
+    help="Directory of nianbao.db and warc/.",
+)
+def build(data_dir) -> None:
+    """Re-parse every archived report into DIR/nianbao.db (no network)."""
+    from pathlib import Path
+
+    from archive.build import build as build_database
+
+    warc = Path(data_dir) / "warc"
+    if not warc.is_dir():
+        raise click.ClickException(f"{warc}: no archive here (run `nianbao crawl` first)")
+    total = sum(p.stat().st_size for p in warc.glob("*.warc.gz*"))
+    with click.progressbar(length=total, label="Re-parsing the archive", file=sys.stderr) as bar:
+        summary = build_database(
+            Path(data_dir),
+            progress=bar.update,
+            errors=lambda message: click.echo(f"nianbao build: {message}", err=True),
+        )
+    click.echo(f"nianbao build: {summary.line()}", err=True)
+
+
 def main() -> None:
     cli()

@@ -216,3 +216,13 @@ def build_report(layout: Layout, source: str) -> dict:
         warnings.append("review and litigation table not found")
     report["checks"] = compute_checks(report)
     return report
+
+
+def is_report(report: dict) -> bool:
+    """A parsed document is a 年报: it prints the national tables, or it is titled as one and
+    has the report's sections (the free-form reports before 2019)."""
+    if report.get("template") in ("2019", "2021"):
+        return bool(report.get("applications"))
+    sections = report.get("sections") or {}
+    titled = bool(report.get("title") and _TITLE_WORDS.search(report["title"]))
+    return titled and sum(1 for text in sections.values() if text) >= 1

@@ -1,0 +1,134 @@
+"""`nianbao build`: (re)build the database from the WARC archive, without the network.
+
+Every response record is indexed in `fetches` (records of other crawler processes are
+merged in), and every archived report document is parsed again with the current parser.
+Report ids stay stable across rebuilds: a version is its URL and the sha256 of its bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.database import Provenance, open_database, record_fetch, store_report, store_text
+from archive.warc import iter_responses, recover
+from parsers import ParseError, parse_bytes
+from parsers.read import sniff_format
+from parsers.report import is_report
+from parsers.text import extract_text
+
+DOCUMENT_FORMATS = frozenset({"html", "pdf", "docx", "doc", "wps", "txt"})
+
+
+@dataclass
+class BuildSummary:
+    records: int = 0
+    fetches_added: int = 0
+    reports: int = 0
+    reports_new: int = 0
+    unreadable: int = 0
+    seconds: float = 0.0
+
+    def line(self) -> str:
+        rate = self.reports / self.seconds if self.seconds else 0
+        return (
+            f"{self.records} archived responses, {self.fetches_added} fetches added, "
+            f"{self.reports} reports parsed ({self.reports_new} new), {self.unreadable} "
+            f"unreadable, {self.seconds:.1f} s ({rate:.0f} reports/s)"
+        )
+
+
+def build(
+    data_dir: Path,
+    progress: Callable[[int], None] | None = None,
+    errors: Callable[[str], None] | None = None,
+) -> BuildSummary:
+    """Re-parse every archived report document of `data_dir` into `data_dir/nianbao.db`."""
+    started = time.perf_counter()
+    summary = BuildSummary()
+    db = open_database(Path(data_dir) / "nianbao.db")
+    warc_dir = Path(data_dir) / "warc"
+    recover(warc_dir)
+    known = {
+        (row["warc_file"], row["warc_offset"]): row["id"]
+        for row in db.query("select id, warc_file, warc_offset from fetches")
+    }
+    report_fetches = {row["fetch_id"] for row in db.query("select fetch_id from reports")}
+    for file, offset, length, info, payload in iter_responses(warc_dir):
+        summary.records += 1
+        fetch_id = known.get((file, offset))
+        if fetch_id is None:
+            fetch_id = record_fetch(db, _fetch_row(file, offset, length, info, payload))
+            summary.fetches_added += 1
+        candidate = fetch_id in report_fetches or (
+            info["annotations"].get("role") == "document" and info["status"] == 200
+        )
+        if candidate:
+            outcome = _store(db, fetch_id, info, payload)
+            summary.reports += outcome in ("new", "same")
+            summary.reports_new += outcome == "new"
+            if outcome.startswith("unreadable") and errors:
+                errors(f"{info['url']}: {outcome}")
+            summary.unreadable += outcome.startswith("unreadable")
+        if progress:
+            progress(length)  # archive bytes done: a measure that is known before the end
+    db.conn.commit()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _fetch_row(file: str, offset: int, length: int, info: dict, payload: bytes) -> dict:
+    headers = {k.lower(): v for k, v in info["headers"].items()}
+    annotations = info["annotations"]
+    return {
+        "url": info["url"],
+        "status": info["status"],
+        "fetched_at": info["date"],
+        "content_type": headers.get("content-type"),
+        "sha256": hashlib.sha256(payload).hexdigest(),
+        "length": len(payload),
+        "warc_file": file,
+        "warc_offset": offset,
+        "warc_length": length,
+        "portal": annotations.get("portal"),
+        "etag": headers.get("etag"),
+        "last_modified": headers.get("last-modified"),
+    }
+
+
+def _store(db, fetch_id: int, info: dict, payload: bytes) -> str:
+    fmt = sniff_format(payload, info["url"])
+    if fmt not in DOCUMENT_FORMATS:
+        return "skipped"
+    try:
+        report = parse_bytes(payload, info["url"], fmt)
+        extractor, text = extract_text(payload, fmt, info["url"])
+    except ParseError as error:
+        return f"unreadable: {error}"
+    except Exception as error:  # a parser bug must not stop the build
+        return f"unreadable: internal error: {type(error).__name__}: {error}"
+    if not is_report(report):
+        return "not a report"
+    sha256 = hashlib.sha256(payload).hexdigest()
+    store_text(db, sha256, extractor, text)
+    annotations = info["annotations"]
+    fetched = db.execute(
+        "select fetched_at, portal from fetches where id = ?", [fetch_id]
+    ).fetchone()
+    report_id = store_report(
+        db,
+        report,
+        text,
+        Provenance(
+            url=info["url"],
+            page_url=annotations.get("page") or info["url"],
+            sha256=sha256,
+            fetched_at=fetched[0],
+            fetch_id=fetch_id,
+            portal=fetched[1],
+        ),
+    )
+    return "new" if report_id else "same"

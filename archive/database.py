@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from archive.search import index_text
 from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OUTCOMES
 
 SCHEMA: dict[str, dict] = {
@@ -152,6 +153,31 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 table.add_column(column, kind)
         for columns in spec.get("indexes", []):
             table.create_index(columns, if_not_exists=True)
+    ensure_search_index(db)
+
+
+FTS_TABLE = "reports_fts"
+
+
+def ensure_search_index(db: sqlite_utils.Database) -> None:
+    db.execute(
+        f"create virtual table if not exists [{FTS_TABLE}] using fts5("
+        "title, agency, text, tokenize='unicode61')"
+    )
+
+
+def index_report(db: sqlite_utils.Database, report_id: int, row: dict) -> None:
+    """(Re)index one report's title, agency and text for search (archive.search)."""
+    db.execute(f"delete from [{FTS_TABLE}] where rowid = ?", [report_id])
+    db.execute(
+        f"insert into [{FTS_TABLE}] (rowid, title, agency, text) values (?, ?, ?, ?)",
+        [
+            report_id,
+            index_text(row.get("title")),
+            index_text(row.get("agency")),
+            index_text(row.get("text")),
+        ],
+    )
 
 
 def record_fetch(db: sqlite_utils.Database, fetch: dict) -> int:
@@ -220,6 +246,7 @@ def store_report(
             for table in TABLE_ROWS:
                 db.execute(f"delete from [{table}] where report_id = ?", [same["id"]])
             _insert_tables(db, same["id"], report)
+            index_report(db, same["id"], row)
             return None
         previous = latest_report(db, provenance.url)
         row["previous_id"] = previous["id"] if previous else None
@@ -227,6 +254,7 @@ def store_report(
         if previous:
             db["reports"].update(previous["id"], {"superseded_by": report_id})
         _insert_tables(db, report_id, report)
+        index_report(db, report_id, row)
     return report_id
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -112,6 +113,31 @@ def build(data_dir) -> None:
             errors=lambda message: click.echo(f"nianbao build: {message}", err=True),
         )
     click.echo(f"nianbao build: {summary.line()}", err=True)
+
+
+@cli.command()
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
+    default="data",
+    show_default=True,
+    help="Directory of nianbao.db and warc/.",
+)
+@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(data_dir, port, host) -> None:
+    """Serve the database read-only in Datasette, with metadata.yml and the plugins."""
+    from pathlib import Path
+
+    from nianbao.serve import datasette_command
+
+    database = Path(data_dir) / "nianbao.db"
+    if not database.is_file():
+        raise click.ClickException(f"{database}: no database (run `nianbao build` first)")
+    command = datasette_command(database, host, port)
+    click.echo(f"nianbao serve: http://{host}:{port}/", err=True)
+    os.execvp(command[0], command)
 
 
 def main() -> None:

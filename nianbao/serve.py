@@ -1,0 +1,38 @@
+"""How nianbao runs Datasette: read-only, on loopback, with our metadata and settings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# The repository's metadata.yml (the project is installed in editable mode by `make`).
+METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
+
+# Facet suggestions run a query per column on every table page: off, they cost seconds on
+# large tables. Facets a user asks for still run.
+SETTINGS = {
+    "suggest_facets": "off",
+    "facet_time_limit_ms": "2000",
+    "sql_time_limit_ms": "5000",
+    "default_page_size": "50",
+}
+
+
+def datasette_command(database: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "-i",
+        str(database),
+        "--metadata",
+        str(METADATA),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    for name, value in SETTINGS.items():
+        command += ["--setting", name, value]
+    return command

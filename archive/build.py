@@ -13,7 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.database import Provenance, open_database, record_fetch, store_report, store_text
+from archive.database import (
+    Provenance,
+    close_database,
+    open_database,
+    record_fetch,
+    store_report,
+    store_text,
+)
 from archive.warc import iter_responses, recover
 from parsers import ParseError, parse_bytes
 from parsers.read import sniff_format
@@ -76,6 +83,7 @@ def build(
         if progress:
             progress(length)  # archive bytes done: a measure that is known before the end
     db.conn.commit()
+    close_database(db)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -129,6 +137,8 @@ def _store(db, fetch_id: int, info: dict, payload: bytes) -> str:
             fetched_at=fetched[0],
             fetch_id=fetch_id,
             portal=fetched[1],
+            province=annotations.get("province"),
+            level=annotations.get("level"),
         ),
     )
     return "new" if report_id else "same"

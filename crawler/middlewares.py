@@ -47,14 +47,21 @@ class ArchiveMiddleware:
     RetryMiddleware (every attempt is archived).
     """
 
-    def __init__(self, store: CrawlStore, portal: str | None, stats):
+    def __init__(self, store: CrawlStore, portal: str | None, portal_info: dict, stats):
         self.store = store
         self.portal = portal
+        self.portal_info = portal_info  # province, level: kept in the WARC for rebuilds
         self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(CrawlStore.of(crawler), crawler.settings.get("NIANBAO_PORTAL"), crawler.stats)
+        settings = crawler.settings
+        return cls(
+            CrawlStore.of(crawler),
+            settings.get("NIANBAO_PORTAL"),
+            settings.getdict("NIANBAO_PORTAL_INFO"),
+            crawler.stats,
+        )
 
     def process_response(self, request: Request, response: Response, spider) -> Response:
         body = response.body
@@ -72,6 +79,8 @@ class ArchiveMiddleware:
                 "Portal": request.meta.get("portal") or self.portal,
                 "Role": "document" if request.meta.get("document") else "page",
                 "Page": request.meta.get("page_url"),
+                "Province": self.portal_info.get("province"),
+                "Level": self.portal_info.get("level"),
             },
         )
         fetch_id = record_fetch(

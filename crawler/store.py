@@ -8,7 +8,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.database import open_database
+from archive.database import close_database, open_database
 from archive.warc import WarcArchive, recover
 
 
@@ -21,7 +21,7 @@ class CrawlStore:
 
     def close(self) -> None:
         self.warc.close()
-        self.db.conn.close()
+        close_database(self.db)
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlStore:

@@ -130,11 +130,12 @@ def serve(data_dir, port, host) -> None:
     """Serve the database read-only in Datasette, with metadata.yml and the plugins."""
     from pathlib import Path
 
-    from nianbao.serve import datasette_command
+    from nianbao.serve import checkpoint, datasette_command
 
     database = Path(data_dir) / "nianbao.db"
     if not database.is_file():
         raise click.ClickException(f"{database}: no database (run `nianbao build` first)")
+    checkpoint(database)
     command = datasette_command(database, host, port)
     click.echo(f"nianbao serve: http://{host}:{port}/", err=True)
     os.execvp(command[0], command)

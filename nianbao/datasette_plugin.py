@@ -5,7 +5,7 @@
 - `/-/archive/<fetch_id>` serves the archived bytes of a fetch from its WARC record. Scraped
   HTML is served under a sandboxing Content-Security-Policy: it is shown, never run in this
   site's origin.
-- In `reports`, `fetch_id` renders as a link to that archived copy.
+- In `reports`, `sha256` renders as a link to the archived copy of those bytes.
 """
 
 from __future__ import annotations
@@ -64,8 +64,13 @@ async def archived_copy(datasette, request):
 
 
 @hookimpl
-def render_cell(value, column, table, database, datasette):
-    if table == "reports" and column == "fetch_id" and isinstance(value, int):
-        path = datasette.urls.path(f"/-/archive/{value}")
-        return Markup(f'<a href="{escape(path)}">archived copy #{value}</a>')
+def render_cell(row, value, column, table, database, datasette):
+    # fetch_id keeps Datasette's own foreign-key link to the fetch; the sha256 of the bytes
+    # is where the bytes themselves are one click away.
+    if table == "reports" and column == "sha256" and value and row["fetch_id"] is not None:
+        path = datasette.urls.path(f"/-/archive/{row['fetch_id']}")
+        return Markup(
+            f'<a href="{escape(path)}" title="sha256 {escape(value)}">archived copy</a> '
+            f"<small>{escape(value[:12])}…</small>"
+        )
     return None

@@ -15,7 +15,18 @@ SETTINGS = {
     "facet_time_limit_ms": "2000",
     "sql_time_limit_ms": "5000",
     "default_page_size": "50",
+    # reports.text holds whole reports: show the start of long cells, the row page has all
+    "truncate_cells_html": "160",
 }
+
+
+def checkpoint(database: Path) -> None:
+    """Fold a write-ahead log left by a crawl into the file before serving it immutable."""
+    import sqlite3
+
+    if database.with_name(database.name + "-wal").exists():
+        with sqlite3.connect(database) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def datasette_command(database: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:

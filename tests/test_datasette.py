@@ -1,0 +1,153 @@
+"""A real Datasette process over a database built from an archive of real reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from archive.build import build
+from tests.conftest import NIANBAO, ROOT, SHARED
+from tests.sample_archive import DOCUMENTS, write_sample_archive
+
+ARTIFACTS = ROOT / "artifacts"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    data = tmp_path_factory.mktemp("data")
+    urls = write_sample_archive(data)
+    summary = build(data)
+    assert summary.reports == len(DOCUMENTS)
+    port = free_port()
+    server = subprocess.Popen(
+        [NIANBAO, "serve", "--data", str(data), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=open(data / "serve.log", "w"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail("datasette did not start")
+    yield base, data, urls
+    server.terminate()
+    server.wait(10)
+
+
+def get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return response.read()
+
+
+def get_json(url: str):
+    return json.loads(get(url))
+
+
+def test_facet_counts_through_the_json_api(site):
+    base, _, _ = site
+    data = get_json(base + "/nianbao/reports.json?_facet=province&_facet=year&_size=0")
+    facets = (
+        data["facet_results"]["results"]
+        if "results" in data["facet_results"]
+        else data["facet_results"]
+    )
+    provinces = {f["value"]: f["count"] for f in facets["province"]["results"]}
+    assert provinces["四川省"] == 2 and provinces["上海市"] == 1
+    years = {f["value"]: f["count"] for f in facets["year"]["results"]}
+    assert years == {2020: 3, 2025: 2, 2019: 2, 2022: 1}
+
+
+def test_csv_of_one_years_applications(site):
+    base, _, _ = site
+    body = get(base + "/nianbao/applications.csv?year=2019&_size=max&_sort=id")
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    assert len(rows) == 2 * 23  # two 2019 reports, 23 rows each in the 2019 format
+    shanghai = [r for r in rows if r["province"] == "上海市"]
+    new = next(r for r in shanghai if r["row"] == "new_received")
+    assert (new["natural_person"], new["research"], new["total"]) == ("821", "", "859")
+    assert new["label"] == "一、本年新收政府信息公开申请数量"
+
+
+def test_search_box_finds_two_character_words(site):
+    base, _, _ = site
+    found = get_json(
+        base + "/nianbao/reports.json?_search=%E5%A4%8D%E8%AE%AE&_shape=array&_col=agency&_size=max"
+    )
+    agencies = {r["agency"] for r in found}
+    # 复议 is in every report that prints the national tables' section 四
+    assert "上海市人民政府办公厅" in agencies and "平潭综合实验区" in agencies
+    none = get_json(base + "/nianbao/reports.json?_search=%E9%A3%9E%E8%88%B9&_shape=array")
+    assert none == []  # 飞船 is in no report
+
+
+def test_archived_copy_returns_the_original_bytes(site):
+    base, _, urls = site
+    rows = get_json(base + "/nianbao/reports.json?_shape=array&_col=url&_col=fetch_id&_size=max")
+    for row in rows:
+        original = (SHARED / urls[row["url"]]).read_bytes()
+        with urllib.request.urlopen(f"{base}/-/archive/{row['fetch_id']}") as response:
+            assert response.read() == original
+            assert "sandbox" in response.headers.get("Content-Security-Policy", "sandbox")
+
+
+def test_a_journalist_browses_facets_and_searches(site):
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    base, _, _ = site
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(base + "/nianbao/reports")
+        assert "8 rows" in page.inner_text("h3")
+        # Apply the province facet by clicking its value, as a reader would.
+        page.click(".facet-info[data-column=province] a:has-text('四川省')")
+        page.wait_for_url("**province=*")
+        assert "2 rows" in page.inner_text("h3")
+        page.screenshot(path=str(ARTIFACTS / "reports-facet.png"))
+        # Search from Datasette's own search box.
+        page.goto(base + "/nianbao/reports")
+        page.fill("input#_search", "复议")
+        page.press("input#_search", "Enter")
+        page.wait_for_url("**_search=*")
+        table_text = page.inner_text("table.rows-and-columns")
+        assert "上海市人民政府办公厅" in table_text
+        # Scraped text is shown as text, never as markup.
+        assert page.locator("table.rows-and-columns script").count() == 0
+        # The archived copy is one click away.
+        link = page.locator("table.rows-and-columns a:has-text('archived copy')").first
+        href = link.get_attribute("href")
+        assert href.startswith("/-/archive/")
+        page.screenshot(path=str(ARTIFACTS / "reports-search.png"))
+        browser.close()

@@ -41,7 +41,7 @@ lint: install
 	$(BIN)/ruff check .
 
 bench: install
-	$(BIN)/python bench/run.py --shared $(SHARED)
+	$(BIN)/python -m bench.run --shared $(SHARED)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

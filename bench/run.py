@@ -36,6 +36,32 @@ def parse_rate(paths: list[Path], repeat: int) -> float:
     return rate(work)
 
 
+def build_rate(shared: Path, copies: int = 25) -> float:
+    """nianbao build over an archive of the shared reports, each archived `copies` times."""
+    import tempfile
+
+    from archive.build import build
+    from archive.warc import WarcArchive
+
+    documents = sorted(shared.glob("reports/*.html")) + sorted(shared.glob("seeds/*.txt"))
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = WarcArchive(Path(tmp) / "warc")
+        for n in range(copies):
+            for path in documents:
+                url = f"http://portal.test/{n}/{path.name}"
+                archive.write(
+                    url,
+                    200,
+                    "OK",
+                    [("Content-Type", "text/html")],
+                    path.read_bytes(),
+                    annotations={"Role": "document", "Page": url},
+                )
+        archive.close()
+        summary = build(Path(tmp))
+    return summary.reports / summary.seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
@@ -47,6 +73,13 @@ def main() -> None:
         f"parse HTML reports (shared, {len(pages)} files): {parse_rate(pages, 20):.0f} reports/s"
         "  (goal >= 100)"
     )
+    print(
+        f"build (archive → database, with text extraction and search index): "
+        f"{build_rate(args.shared):.0f} reports/s"
+    )
+    from bench import facets
+
+    facets.main()
 
 
 if __name__ == "__main__":

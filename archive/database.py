@@ -16,6 +16,25 @@ from archive.search import index_text
 from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OUTCOMES
 
 SCHEMA: dict[str, dict] = {
+    "crawl_runs": {
+        "columns": {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "portal": str,
+            "status": str,
+            "pages": int,
+            "reports_new": int,
+            "reports_changed": int,
+            "blocked": int,
+            "errors": int,
+            "host": str,
+            "pid": int,
+            "note": str,
+        },
+        "pk": "id",
+        "indexes": [["portal"], ["started_at"]],
+    },
     "fetches": {
         "columns": {
             "id": int,
@@ -206,6 +225,54 @@ def index_report(db: sqlite_utils.Database, report_id: int, row: dict) -> None:
             index_text(row.get("text")),
         ],
     )
+
+
+def start_run(
+    db: sqlite_utils.Database, portal: str | None, started_at: str, host: str, pid: int
+) -> int:
+    row = {
+        "started_at": started_at,
+        "portal": portal,
+        "status": "running",
+        "host": host,
+        "pid": pid,
+    }
+    with db.conn:
+        return db["crawl_runs"].insert(row).last_pk
+
+
+def finish_run(
+    db: sqlite_utils.Database, run_id: int, finished_at: str, status: str, note: str | None = None
+) -> dict:
+    """Close a run: count what its portal's fetches and reports became in its time window."""
+    run = db["crawl_runs"].get(run_id)
+    window = [run["started_at"], finished_at]
+    portal_clause = "portal = ?" if run["portal"] else "portal is null"
+    params = [*window, *([run["portal"]] if run["portal"] else [])]
+    fetches = db.execute(
+        "select count(*), coalesce(sum(blocked), 0), "
+        "coalesce(sum(status >= 400 and not blocked and url not like '%/robots.txt'), 0) "
+        "from fetches "
+        f"where fetched_at >= ? and fetched_at <= ? and {portal_clause}",
+        params,
+    ).fetchone()
+    reports = db.execute(
+        "select coalesce(sum(previous_id is null), 0), coalesce(sum(previous_id is not null), 0) "
+        f"from reports where fetched_at >= ? and fetched_at <= ? and {portal_clause}",
+        params,
+    ).fetchone()
+    counts = {
+        "pages": fetches[0],
+        "blocked": fetches[1],
+        "errors": fetches[2],
+        "reports_new": reports[0],
+        "reports_changed": reports[1],
+    }
+    with db.conn:
+        db["crawl_runs"].update(
+            run_id, {"finished_at": finished_at, "status": status, "note": note, **counts}
+        )
+    return counts
 
 
 def record_fetch(db: sqlite_utils.Database, fetch: dict) -> int:

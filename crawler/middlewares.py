@@ -65,6 +65,9 @@ class ArchiveMiddleware:
 
     def process_response(self, request: Request, response: Response, spider) -> Response:
         body = response.body
+        info = (
+            getattr(spider, "portal_info", {}).get(request.meta.get("portal")) or self.portal_info
+        )
         blocked = is_blocked(response.status, body)
         location = self.store.warc.write(
             response.url,
@@ -79,8 +82,8 @@ class ArchiveMiddleware:
                 "Portal": request.meta.get("portal") or self.portal,
                 "Role": "document" if request.meta.get("document") else "page",
                 "Page": request.meta.get("page_url"),
-                "Province": self.portal_info.get("province"),
-                "Level": self.portal_info.get("level"),
+                "Province": info.get("province"),
+                "Level": info.get("level"),
             },
         )
         fetch_id = record_fetch(

@@ -1,21 +1,33 @@
-"""Run the spider in-process, as `nianbao crawl` does, and summarise what it did."""
+"""Run the spider in-process, as `nianbao crawl` does: one run at a time, each recorded."""
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
+import socket
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from archive.database import close_database, finish_run, open_database, start_run
+from crawler.registry import Portal
 from crawler.spiders.annual_reports import AnnualReportsSpider
+
+
+class CrawlLocked(RuntimeError):
+    """Another crawl holds the data directory."""
 
 
 @dataclass
 class CrawlSummary:
     pages: int
     reports_new: int
-    reports_unchanged: int
+    reports_changed: int
     blocked: int
     errors: int
     finish_reason: str
@@ -23,9 +35,36 @@ class CrawlSummary:
     def line(self) -> str:
         return (
             f"{self.pages} responses archived, {self.reports_new} new reports, "
-            f"{self.reports_unchanged} unchanged, {self.blocked} blocked, "
+            f"{self.reports_changed} changed, {self.blocked} blocked, "
             f"{self.errors} errors ({self.finish_reason})"
         )
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@contextmanager
+def crawl_lock(data_dir: Path):
+    """Hold DIR/crawl.lock for the run: cron may start the next run before this one ends."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(data_dir / "crawl.lock", "a+")  # noqa: SIM115 - held for the whole run
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise CrawlLocked(f"another crawl is running on {data_dir} ({holder})") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {now()}")
+    handle.flush()
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 def crawl_settings(
@@ -41,25 +80,55 @@ def crawl_settings(
 
 
 def run_crawl(
-    start_urls: list[str], data_dir: Path, portal: str | None = None, overrides: dict | None = None
+    data_dir: Path,
+    start_urls: list[str] | None = None,
+    portal: str | None = None,
+    portals: list[Portal] | None = None,
+    overrides: dict | None = None,
 ) -> CrawlSummary:
-    process = CrawlerProcess(crawl_settings(data_dir, portal, overrides), install_root_handler=True)
-    crawler = process.create_crawler(AnnualReportsSpider)
-    process.crawl(crawler, start_urls=",".join(start_urls), portal=portal)
-    process.start()
-    stats = crawler.stats.get_stats()
-    errors = sum(
-        v
-        for k, v in stats.items()
-        if k.startswith(("downloader/exception_count", "spider_exceptions/")) and isinstance(v, int)
+    """Crawl columns given as URLs (under one portal name) and/or registry portals."""
+    data_dir = Path(data_dir)
+    with crawl_lock(data_dir):
+        names = [p.name for p in portals or []] + ([portal] if start_urls else [])
+        db = open_database(data_dir / "nianbao.db")
+        started, host = now(), socket.gethostname()
+        runs = {name: start_run(db, name, started, host, os.getpid()) for name in names}
+        close_database(db)
+        process = CrawlerProcess(crawl_settings(data_dir, portal, overrides))
+        crawler = process.create_crawler(AnnualReportsSpider)
+        registry = [
+            {"name": p.name, "columns": list(p.columns), "info": p.info()} for p in portals or []
+        ]
+        process.crawl(
+            crawler,
+            start_urls=",".join(start_urls or []),
+            portal=portal,
+            portals=json.dumps(registry, ensure_ascii=False),
+        )
+        process.start()
+        stats = crawler.stats.get_stats()
+        reason = str(stats.get("finish_reason", "unknown"))
+        db = open_database(data_dir / "nianbao.db")
+        finished = now()
+        totals = {"pages": 0, "reports_new": 0, "reports_changed": 0, "blocked": 0, "errors": 0}
+        for run_id in runs.values():
+            counts = finish_run(
+                db, run_id, finished, "finished" if reason == "finished" else "failed", note=reason
+            )
+            totals = {key: totals[key] + counts[key] for key in totals}
+        close_database(db)
+    errors = (
+        totals["errors"]
+        + stats.get("nianbao/unreadable", 0)
+        + sum(
+            v for k, v in stats.items() if k.startswith("spider_exceptions/") and isinstance(v, int)
+        )
     )
-    errors += stats.get("nianbao/unreadable", 0)
     return CrawlSummary(
-        pages=stats.get("nianbao/archived", 0),
-        reports_new=stats.get("nianbao/reports_new", 0),
-        reports_unchanged=stats.get("nianbao/reports_unchanged", 0)
-        + stats.get("nianbao/unchanged", 0),
-        blocked=stats.get("nianbao/blocked", 0),
+        pages=totals["pages"],
+        reports_new=totals["reports_new"],
+        reports_changed=totals["reports_changed"],
+        blocked=totals["blocked"],
         errors=errors,
-        finish_reason=str(stats.get("finish_reason", "unknown")),
+        finish_reason=reason,
     )

@@ -52,7 +52,14 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
 
 @cli.command()
 @click.option("--start-url", "start_urls", multiple=True, help="A 年报 column URL (repeatable).")
-@click.option("--portal", help="Name of the portal, recorded with every fetch.")
+@click.option(
+    "--portal",
+    "portal_names",
+    multiple=True,
+    help="A portal of crawler/portals.yml (repeatable); with --start-url, the name "
+    "recorded for those URLs.",
+)
+@click.option("--all", "all_portals", is_flag=True, help="Every registry portal with a column.")
 @click.option(
     "--data",
     "data_dir",
@@ -70,21 +77,54 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
     metavar="NAME=VALUE",
     help="A Scrapy setting, e.g. -s DOWNLOAD_DELAY=2.",
 )
-def crawl(start_urls, portal, data_dir, ignore_robots, overrides) -> None:
-    """Crawl 年报 columns, archive every response (WARC) and store the reports found."""
+def crawl(start_urls, portal_names, all_portals, data_dir, ignore_robots, overrides) -> None:
+    """Crawl 年报 columns, archive every response (WARC) and store the reports found.
+
+    Safe under cron: a lock keeps runs from overlapping; each run is recorded in crawl_runs;
+    a failed run exits non-zero with a one-line summary.
+    """
     from pathlib import Path
 
-    from crawler.run import run_crawl
+    from crawler.registry import find_portal, load_portals
+    from crawler.run import CrawlLocked, run_crawl
 
-    if not start_urls:
-        raise click.UsageError("give at least one --start-url")
+    try:
+        if all_portals:
+            portals = [p for p in load_portals() if p.columns]
+        elif start_urls:
+            portals = []
+        else:
+            portals = [find_portal(name) for name in portal_names]
+    except KeyError as error:
+        raise click.ClickException(error.args[0]) from None
+    if not portals and not start_urls:
+        raise click.UsageError("give --start-url URL, --portal NAME or --all")
+    label = portal_names[0] if start_urls and portal_names else None
     settings = dict(o.split("=", 1) for o in overrides)
     if ignore_robots:
         settings["ROBOTSTXT_OBEY"] = False
-    summary = run_crawl(list(start_urls), Path(data_dir), portal, settings)
+    try:
+        summary = run_crawl(Path(data_dir), list(start_urls), label, portals, settings)
+    except CrawlLocked as error:
+        click.echo(f"nianbao crawl: {error}", err=True)
+        raise SystemExit(75) from None  # EX_TEMPFAIL: cron may try again later
     click.echo(f"nianbao crawl: {summary.line()}", err=True)
     if summary.finish_reason != "finished":
         raise SystemExit(1)
+
+
+@cli.command()
+def portals() -> None:
+    """List the portal registry (crawler/portals.yml)."""
+    from crawler.registry import load_portals
+
+    for portal in load_portals():
+        columns = len(portal.columns)
+        state = "checked" if portal.checked else "unchecked"
+        click.echo(
+            f"{portal.name:14} {portal.province or '':8} {portal.level or '':11} "
+            f"{columns} column{'s' if columns != 1 else ' '} {state:9} {portal.title}"
+        )
 
 
 @cli.command()

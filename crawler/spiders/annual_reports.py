@@ -10,6 +10,7 @@ links), and a detail page whose report is an attachment leads to the attachment.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, unquote, urljoin, urlparse
@@ -49,12 +50,19 @@ def page_selector(response: Response) -> Selector:
 class AnnualReportsSpider(scrapy.Spider):
     name = "annual_reports"
 
-    def __init__(self, start_urls: str = "", portal: str | None = None, **kwargs):
+    def __init__(
+        self, start_urls: str = "", portal: str | None = None, portals: str = "", **kwargs
+    ):
         super().__init__(**kwargs)
-        self.start_urls = [u.strip() for u in start_urls.split(",") if u.strip()]
-        if not self.start_urls:
-            raise ValueError("annual_reports needs -a start_urls=URL[,URL]")
-        self.portal = portal
+        # (column URL, portal name); `portals` is JSON from the registry: [{name, columns, info}]
+        self.columns = [(u.strip(), portal) for u in start_urls.split(",") if u.strip()]
+        self.portal_info: dict[str, dict] = {}
+        for entry in json.loads(portals) if portals else []:
+            self.columns += [(url, entry["name"]) for url in entry["columns"]]
+            self.portal_info[entry["name"]] = entry.get("info") or {}
+        if not self.columns:
+            raise ValueError("annual_reports needs -a start_urls=URL[,URL] or -a portals=JSON")
+        self.start_urls = [url for url, _ in self.columns]
         # Off-site links and redirects are dropped by Scrapy's OffsiteMiddleware.
         self.allowed_domains = sorted({urlparse(u).hostname for u in self.start_urls})
         self.listing_fingerprints: set[tuple[str, str]] = set()
@@ -64,10 +72,8 @@ class AnnualReportsSpider(scrapy.Spider):
             yield request
 
     def start_requests(self) -> Iterator[Request]:
-        for url in self.start_urls:
-            yield Request(
-                url, callback=self.parse_list, meta={"column": url, "portal": self.portal}
-            )
+        for url, portal in self.columns:
+            yield Request(url, callback=self.parse_list, meta={"column": url, "portal": portal})
 
     # -------------------------------------------------------------- list pages
 
@@ -91,7 +97,7 @@ class AnnualReportsSpider(scrapy.Spider):
                     "title": title,
                     "page_url": url,
                     "column": column,
-                    "portal": self.portal,
+                    "portal": response.meta.get("portal"),
                     "handle_httpstatus_list": [304],
                 },
             )
@@ -119,7 +125,7 @@ class AnnualReportsSpider(scrapy.Spider):
         return Request(
             url,
             callback=self.parse_list,
-            meta={"column": response.meta["column"], "portal": self.portal},
+            meta={"column": response.meta["column"], "portal": response.meta.get("portal")},
             **kwargs,
         )
 
@@ -172,7 +178,7 @@ class AnnualReportsSpider(scrapy.Spider):
             callback=self.parse_list,
             meta={
                 "column": response.meta["column"],
-                "portal": self.portal,
+                "portal": response.meta.get("portal"),
                 "hanweb": (fields, perpage, end),
             },
         )
@@ -208,7 +214,7 @@ class AnnualReportsSpider(scrapy.Spider):
                             "title": response.meta.get("title"),
                             "page_url": response.url,
                             "column": response.meta.get("column"),
-                            "portal": self.portal,
+                            "portal": response.meta.get("portal"),
                             "handle_httpstatus_list": [304],
                         },
                     )
@@ -219,7 +225,7 @@ class AnnualReportsSpider(scrapy.Spider):
             title=response.meta.get("title"),
             body=response.body,
             fetch_id=response.meta.get("fetch_id"),
-            portal=self.portal,
+            portal=response.meta.get("portal"),
             content_type=(response.headers.get("Content-Type") or b"").decode("latin-1"),
         )
 

@@ -18,6 +18,15 @@ class ParseError(Exception):
     """The input cannot be read as a report; the message says why in one line."""
 
 
+MB = 1024 * 1024
+MAX_INPUT_BYTES = 100 * MB  # larger than any real 年报 by two orders; refused before reading
+
+
+def _refuse_size(size: int) -> None:
+    if size > MAX_INPUT_BYTES:
+        raise ParseError(f"refused: file is {size // MB} MB (limit {MAX_INPUT_BYTES // MB} MB)")
+
+
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta)[\s>/]", re.I)
 _TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ""}
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
@@ -65,6 +74,7 @@ def _looks_binary(text: str) -> bool:
 
 def layout_from_bytes(data: bytes, name: str = "", fmt: str | None = None) -> tuple[Layout, str]:
     """The Layout of a document and the format it was read as."""
+    _refuse_size(len(data))
     fmt = fmt or sniff_format(data, name)
     if not data.strip():
         raise ParseError("empty file")
@@ -93,6 +103,7 @@ def parse_bytes(data: bytes, source: str, fmt: str | None = None) -> dict:
 def parse_path(path: str | Path) -> dict:
     path = Path(path)
     try:
+        _refuse_size(path.stat().st_size)
         data = path.read_bytes()
     except OSError as error:
         raise ParseError(error.strerror or str(error)) from error

@@ -30,6 +30,7 @@ SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.,]|第[一二三四五六七八九十]+部分)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
+APPLICATIONS_MISSING = "applications table not found"
 _TITLE_WORDS = re.compile(r"年度报告|年报|工作报告")
 _DISCLOSURE = re.compile(r"政府信息公开|政务公开|信息公开")
 _BREADCRUMB = re.compile(r"[:：>。]|当前位置")
@@ -168,7 +169,8 @@ def build_report(layout: Layout, source: str) -> dict:
     first_section = min(sections.starts.values(), default=len(texts))
     title = _title(layout, texts, first_section)
     year = _year(title, texts)
-    template = _template(texts, year)
+    # A document with no text (a scanned PDF) has no template, whatever its title says.
+    template = _template(texts, year) if layout.rows else None
     report = {
         "source": source,
         "title": title,
@@ -211,7 +213,7 @@ def build_report(layout: Layout, source: str) -> dict:
         kind: dict.fromkeys(REVIEW_OUTCOMES) for kind in REVIEW_KINDS
     }
     if not found:
-        warnings.append("applications table not found")
+        warnings.append(APPLICATIONS_MISSING)
     if review is None:
         warnings.append("review and litigation table not found")
     report["checks"] = compute_checks(report)
@@ -222,7 +224,9 @@ def is_report(report: dict) -> bool:
     """A parsed document is a 年报: it prints the national tables, or it is titled as one and
     has the report's sections (the free-form reports before 2019)."""
     if report.get("template") in ("2019", "2021"):
-        return bool(report.get("applications"))
+        # A notice about 年报 (关于做好…年度报告…的通知) gets a template from its year but
+        # prints no table; a report with blank tables still prints the table's labels.
+        return APPLICATIONS_MISSING not in report.get("warnings", ())
     sections = report.get("sections") or {}
     titled = bool(report.get("title") and _TITLE_WORDS.search(report["title"]))
     return titled and sum(1 for text in sections.values() if text) >= 1

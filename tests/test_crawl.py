@@ -1,0 +1,172 @@
+"""Real Scrapy crawls of the mock portals on 127.0.0.1: what gets found, archived and stored."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from crawler.demoportal import DemoPortal
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.warc import read_response
+from tests.conftest import NIANBAO
+
+FAST = [
+    "-s",
+    "AUTOTHROTTLE_ENABLED=False",
+    "-s",
+    "DOWNLOAD_DELAY=0",
+    "-s",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=4",
+    "-s",
+    "LOG_LEVEL=INFO",
+]
+
+
+@pytest.fixture
+def portal():
+    with DemoPortal() as running:
+        yield running
+
+
+def crawl_command(portal: DemoPortal, data: Path) -> list[str]:
+    urls = [a for url in portal.column_urls.values() for a in ("--start-url", url)]
+    return [NIANBAO, "crawl", *urls, "--portal", "demo", "--data", str(data), *FAST]
+
+
+def crawl(portal: DemoPortal, data: Path) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        crawl_command(portal, data), capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def query(data: Path, sql: str, params=()) -> list[tuple]:
+    with sqlite3.connect(data / "nianbao.db") as db:
+        return db.execute(sql, params).fetchall()
+
+
+def expected_documents(portal: DemoPortal) -> set[str]:
+    return {r.document_url for reports in portal.reports.values() for r in reports}
+
+
+def test_crawl_finds_every_report_and_archives_every_response(portal, tmp_path):
+    result = crawl(portal, tmp_path)
+    found = {url for (url,) in query(tmp_path, "select url from reports")}
+    assert found == expected_documents(portal)
+    assert "blocked" in result.stderr.splitlines()[-1]
+    # Every stored report is one click from its archived bytes.
+    rows = query(
+        tmp_path,
+        "select f.url, f.sha256, f.warc_file, f.warc_offset from reports r "
+        "join fetches f on f.id = r.fetch_id",
+    )
+    assert len(rows) == len(found)
+    for url, sha256, warc_file, offset in rows:
+        headers, body = read_response(tmp_path / "warc", warc_file, offset)
+        assert headers["url"] == url
+        assert hashlib.sha256(body).hexdigest() == sha256
+    # Every fetch row points at a record whose payload has the recorded digest.
+    fetches = query(tmp_path, "select url, sha256, warc_file, warc_offset from fetches")
+    for url, sha256, warc_file, offset in fetches:
+        headers, body = read_response(tmp_path / "warc", warc_file, offset)
+        assert (headers["url"], hashlib.sha256(body).hexdigest()) == (url, sha256)
+    # And every record in every WARC file reads back.
+    records = 0
+    for path in (tmp_path / "warc").iterdir():
+        assert path.name.endswith(".warc.gz")
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                record.content_stream().read()
+                records += 1
+    assert records >= 2 * len(fetches)
+
+
+def test_crawl_is_polite_and_skips_traps(portal, tmp_path):
+    crawl(portal, tmp_path)
+    blocked = query(tmp_path, "select url, status from fetches where blocked = 1")
+    assert blocked and all(status == 412 for _, status in blocked)
+    assert not query(
+        tmp_path, "select 1 from reports r join fetches f on f.id = r.fetch_id where f.blocked = 1"
+    )
+    paths = [path for method, path, headers in portal.requests]
+    assert "/robots.txt" in paths
+    assert not [p for p in paths if p.startswith("/private/")]
+    assert not query(tmp_path, "select url from fetches where url like '%offsite.invalid%'")
+    statuses = {status for (status,) in query(tmp_path, "select status from fetches")}
+    assert 404 in statuses
+    # The pagination trap repeats its last page forever: the crawl stops after one repeat.
+    trap_pages = [p for p in paths if "page=" in p and "/xxgk/ndbg/" in p]
+    assert len(trap_pages) < 10
+    user_agents = {h.get("User-Agent", "") for _, _, h in portal.requests}
+    assert all("nianbao" in ua for ua in user_agents)
+
+
+def test_recrawl_of_an_unchanged_portal_adds_no_reports(portal, tmp_path):
+    crawl(portal, tmp_path)
+    before = query(tmp_path, "select id, url, sha256 from reports order by id")
+    portal.requests.clear()
+    crawl(portal, tmp_path)
+    assert query(tmp_path, "select id, url, sha256 from reports order by id") == before
+    conditional = [
+        path
+        for method, path, headers in portal.requests
+        if "If-None-Match" in headers or "If-Modified-Since" in headers
+    ]
+    assert len(conditional) == len(before)
+
+
+def test_changed_report_gets_a_new_row_linked_to_the_old(portal, tmp_path):
+    crawl(portal, tmp_path)
+    report = portal.reports["trs"][0]
+    path = "/" + report.document_url.split("/", 3)[3]
+    original = query(tmp_path, "select id from reports where url = ?", [report.document_url])
+    portal.touch(path)
+    crawl(portal, tmp_path)
+    versions = query(
+        tmp_path,
+        "select id, previous_id, superseded_by from reports where url = ? order by id",
+        [report.document_url],
+    )
+    assert len(versions) == 2
+    (old_id, _, superseded_by), (new_id, previous_id, _) = versions
+    assert old_id == original[0][0] and superseded_by == new_id and previous_id == old_id
+
+
+def test_sigkill_mid_crawl_then_resume_gives_the_same_set(tmp_path):
+    with DemoPortal(latency=0.15) as portal:
+        process = subprocess.Popen(
+            crawl_command(portal, tmp_path),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            db = tmp_path / "nianbao.db"
+            if db.exists():
+                try:
+                    if query(tmp_path, "select count(*) from reports")[0][0] >= 2:
+                        break
+                except sqlite3.OperationalError:
+                    pass
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        stored = query(tmp_path, "select count(*) from reports")[0][0]
+        assert 0 < stored < len(expected_documents(portal)), "kill came too late to test resume"
+        crawl(portal, tmp_path)
+        urls = [url for (url,) in query(tmp_path, "select url from reports")]
+        assert sorted(urls) == sorted(expected_documents(portal))  # none missing, none twice
+        for path in (tmp_path / "warc").iterdir():
+            assert not path.name.endswith(".open")
+            with open(path, "rb") as handle:
+                for record in ArchiveIterator(handle):
+                    record.content_stream().read()

@@ -22,10 +22,9 @@ from archive.database import (
     store_text,
 )
 from archive.warc import iter_responses, recover
-from parsers import ParseError, parse_bytes
+from parsers import ParseError
 from parsers.read import sniff_format
-from parsers.report import is_report
-from parsers.text import extract_text
+from parsers.text import read_report
 
 DOCUMENT_FORMATS = frozenset({"html", "pdf", "docx", "doc", "wps", "txt"})
 
@@ -112,14 +111,14 @@ def _store(db, fetch_id: int, info: dict, payload: bytes) -> str:
     if fmt not in DOCUMENT_FORMATS:
         return "skipped"
     try:
-        report = parse_bytes(payload, info["url"], fmt)
-        extractor, text = extract_text(payload, fmt, info["url"])
+        read = read_report(payload, info["url"], fmt)
     except ParseError as error:
         return f"unreadable: {error}"
     except Exception as error:  # a parser bug must not stop the build
         return f"unreadable: internal error: {type(error).__name__}: {error}"
-    if not is_report(report):
+    if read is None:
         return "not a report"
+    report, extractor, text = read
     sha256 = hashlib.sha256(payload).hexdigest()
     store_text(db, sha256, extractor, text)
     annotations = info["annotations"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import os
 import re
 import shutil
@@ -45,6 +46,10 @@ MAX_ZIP_RATIO = 100
 BIG_MEMBER_BYTES = 10 * MB  # members this large are held to MAX_ZIP_RATIO
 MAX_ZIP_MEMBERS = 5000
 CONVERT_TIMEOUT = 60
+
+# pdfminer logs every token at DEBUG; under Scrapy the root logger passes everything, and
+# building those records took a third of a crawl's time. Its debug output helps no user.
+logging.getLogger("pdfminer").setLevel(logging.WARNING)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"

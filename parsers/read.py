@@ -93,11 +93,16 @@ def layout_from_bytes(data: bytes, name: str = "", fmt: str | None = None) -> tu
     return documents.layout_from_document(data, fmt, name), fmt
 
 
-def parse_bytes(data: bytes, source: str, fmt: str | None = None) -> dict:
+def read_bytes(data: bytes, source: str, fmt: str | None = None) -> tuple[dict, Layout]:
+    """The parsed report and the Layout it was read from (for text extraction)."""
     layout, fmt = layout_from_bytes(data, source, fmt)
     report = build_report(layout, source)
     report["format"] = fmt
-    return report
+    return report, layout
+
+
+def parse_bytes(data: bytes, source: str, fmt: str | None = None) -> dict:
+    return read_bytes(data, source, fmt)[0]
 
 
 def parse_path(path: str | Path) -> dict:

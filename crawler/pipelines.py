@@ -8,33 +8,38 @@ import logging
 from archive.database import Provenance, store_report, store_text
 from crawler.items import ReportDocument
 from crawler.store import CrawlStore
-from parsers import ParseError, parse_bytes
-from parsers.read import sniff_format
-from parsers.report import is_report
-from parsers.text import extract_text
+from parsers import ParseError
+from parsers.pool import ReaderDied, ReaderPool
 
 logger = logging.getLogger(__name__)
 
 
 class ReportPipeline:
-    def __init__(self, store: CrawlStore, stats, portal_info: dict):
+    def __init__(self, store: CrawlStore, stats, portal_info: dict, readers: ReaderPool):
         self.store = store
         self.stats = stats
         self.portal_info = portal_info
+        self.readers = readers
 
     @classmethod
     def from_crawler(cls, crawler):
+        settings = crawler.settings
+        processes = settings.get("NIANBAO_READER_PROCESSES")
         return cls(
-            CrawlStore.of(crawler), crawler.stats, crawler.settings.getdict("NIANBAO_PORTAL_INFO")
+            CrawlStore.of(crawler),
+            crawler.stats,
+            settings.getdict("NIANBAO_PORTAL_INFO"),
+            ReaderPool(None if processes is None else int(processes)),
         )
 
-    def process_item(self, item: ReportDocument, spider=None):
+    def close_spider(self, spider=None) -> None:
+        self.readers.close()
+
+    async def process_item(self, item: ReportDocument, spider=None):
         info = getattr(spider, "portal_info", {}).get(item.portal) or self.portal_info
-        fmt = sniff_format(item.body, item.url)
         try:
-            report = parse_bytes(item.body, item.url, fmt)
-            extractor, text = extract_text(item.body, fmt, item.url)
-        except ParseError as error:
+            read = await self.readers.read(item.body, item.url)
+        except (ParseError, ReaderDied) as error:
             logger.warning("unreadable report %s: %s", item.url, error)
             self.stats.inc_value("nianbao/unreadable")
             return item
@@ -42,10 +47,11 @@ class ReportPipeline:
             logger.error("parser failed on %s: %s: %s", item.url, type(error).__name__, error)
             self.stats.inc_value("nianbao/unreadable")
             return item
-        if not is_report(report):
+        if read is None:
             logger.info("not a report: %s", item.url)
             self.stats.inc_value("nianbao/not_reports")
             return item
+        report, extractor, text = read
         sha256 = hashlib.sha256(item.body).hexdigest()
         store_text(self.store.db, sha256, extractor, text)
         fetched_at = self.store.db.execute(

@@ -36,3 +36,6 @@ NIANBAO_PORTAL = None  # registry name of the portal crawled
 NIANBAO_PORTAL_INFO = {}  # province, level, region code of that portal
 NIANBAO_WARC_MAX_BYTES = 1024**3
 NIANBAO_MAX_LIST_PAGES = 500
+# Worker processes that read documents while the crawl fetches; None: one per core, up to 4;
+# 0: read in the crawl's own process.
+NIANBAO_READER_PROCESSES = None

@@ -1,0 +1,40 @@
+"""Documents read in worker processes give what reading them in-process gives."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from parsers import ParseError
+from parsers.pool import ReaderPool
+from parsers.text import read_report
+from tests.conftest import SHARED
+
+EXPECTED_NEW = 154  # pingtan-2025.expected.json: 新收政府信息公开申请数量, total
+
+
+def test_worker_processes_read_reports_and_raise_parse_errors():
+    page = SHARED / "reports" / "pingtan-2025.html"
+    data = page.read_bytes()
+    pool = ReaderPool(1)
+
+    async def read_both():
+        return await asyncio.gather(
+            pool.read(data, str(page)),
+            pool.read(b"%PDF-1.4 truncated", "broken.pdf"),
+            return_exceptions=True,
+        )
+
+    try:
+        in_worker, broken = asyncio.run(read_both())
+    finally:
+        pool.close()
+    assert in_worker == read_report(data, str(page))
+    assert in_worker.report["applications"]["new_received"]["total"] == EXPECTED_NEW
+    assert isinstance(broken, ParseError)
+
+
+def test_pool_of_zero_reads_in_process():
+    with pytest.raises(ParseError):
+        asyncio.run(ReaderPool(0).read(b"", "empty.html"))

@@ -36,6 +36,39 @@ def parse_rate(paths: list[Path], repeat: int) -> float:
     return rate(work)
 
 
+def pdf_page_rate(paths: list[Path]) -> tuple[float, int]:
+    """Pages/s reading and parsing the PDF reports."""
+    from parsers.documents import pdf_page_count
+
+    documents = [(p.read_bytes(), str(p)) for p in paths]
+    pages = sum(pdf_page_count(data) for data, _ in documents)
+
+    def work() -> int:
+        for data, source in documents:
+            parse_bytes(data, source)
+        return pages
+
+    return rate(work, rounds=3), pages
+
+
+def docx_rate(seeds: list[Path], repeat: int = 5) -> float:
+    """Reports/s reading Word attachments made from the seed reports (tables as Word tables)."""
+    from crawler.demoportal import build_docx
+
+    documents = [
+        (build_docx(p.read_text(encoding="utf-8"), p.stem, "2024-01-15"), f"{p.stem}.docx")
+        for p in seeds
+    ]
+
+    def work() -> int:
+        for _ in range(repeat):
+            for data, source in documents:
+                parse_bytes(data, source)
+        return repeat * len(documents)
+
+    return rate(work)
+
+
 def build_rate(shared: Path, copies: int = 25) -> float:
     """nianbao build over an archive of the shared reports, each archived `copies` times."""
     import tempfile
@@ -73,13 +106,20 @@ def main() -> None:
         f"parse HTML reports (shared, {len(pages)} files): {parse_rate(pages, 20):.0f} reports/s"
         "  (goal >= 100)"
     )
+    pdfs = sorted(args.shared.glob("reports/*.pdf"))
+    pdf_rate, pdf_pages = pdf_page_rate(pdfs)
+    print(
+        f"parse PDF reports (shared, {len(pdfs)} files, {pdf_pages} pages): {pdf_rate:.1f} pages/s"
+    )
+    print(f"parse DOCX reports (seeds as Word files): {docx_rate(seeds):.0f} reports/s")
     print(
         f"build (archive → database, with text extraction and search index): "
         f"{build_rate(args.shared):.0f} reports/s"
     )
-    from bench import facets
+    from bench import crawl, facets
 
     facets.main()
+    crawl.main()
 
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ def layout_from_pdf(data: bytes) -> Layout:
     pdf = _open_pdf(data)
     warnings: list[str] = []
     rows: list[list[Cell]] = []
-    ruled = has_text = skipped = False
+    has_text = skipped = False
     last: Block | None = None  # the last block of the previous page
     text = TextLines()
     try:
@@ -110,7 +110,6 @@ def layout_from_pdf(data: bytes) -> Layout:
                 join_across_pages(last, blocks[0])
             for block in blocks:
                 rows.extend(block.rows)
-                ruled |= block.columns is not None
             has_text |= bool(blocks)
             last = blocks[-1] if blocks else last
     except ParseError:
@@ -128,8 +127,8 @@ def layout_from_pdf(data: bytes) -> Layout:
     if not has_text:
         # Nothing to read, and a title alone would let the builder guess a template.
         scanned = [] if skipped else ["scanned: no text layer"]
-        return Layout(rows=[], exact=False, warnings=[*scanned, *warnings])
-    return Layout(rows=rows, exact=ruled, titles=titles, warnings=warnings)
+        return Layout(rows=[], warnings=[*scanned, *warnings])
+    return Layout(rows=rows, titles=titles, warnings=warnings)
 
 
 class _BoundedZlib:
@@ -607,7 +606,7 @@ def layout_from_docx(data: bytes) -> Layout:
     core_title = (document.core_properties.title or "").strip()
     if "年度报告" in core_title and re.search(r"(?:19|20)\d{2}", core_title):
         titles.append(core_title)
-    return Layout(rows=rows, exact=True, titles=titles)
+    return Layout(rows=rows, titles=titles)
 
 
 def check_zip(data: bytes) -> None:

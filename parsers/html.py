@@ -185,4 +185,4 @@ def layout_from_html(data: bytes | str) -> Layout:
         raise ValueError("empty HTML document")
     root = lxml.html.document_fromstring(text)
     rows = _linearize(_report_body(root))
-    return Layout(rows=rows, exact=True, titles=_titles(root))
+    return Layout(rows=rows, titles=_titles(root))

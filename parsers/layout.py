@@ -2,8 +2,8 @@
 
 Every reader (flattened text, HTML, PDF, DOCX) produces a `Layout`: the report's lines and
 table rows in reading order, each row a list of `Cell`. The table interpreters work on this
-one shape. `exact` tells whether the cells are real grid cells (HTML, DOCX, ruled PDF) or
-were recovered from flattened text, where an empty cell may be padding.
+one shape, and treat blank cells at the edges of an over-long row as padding, whichever
+reader made it.
 
 Flattened text comes in three shapes, often mixed in one file:
 - tab rows: one table row per line, cells separated by tabs (`规章\t0\t0\t0`);
@@ -28,7 +28,6 @@ class Cell:
 @dataclass
 class Layout:
     rows: list[list[Cell]]
-    exact: bool = False
     # Title candidates the container gave (HTML <title>, meta ArticleTitle), best first.
     titles: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -76,4 +75,4 @@ def layout_from_text(text: str) -> Layout:
             continue
         rows.append(_row([stripped.strip()]))
     close_indented()
-    return Layout(rows=rows, exact=False)
+    return Layout(rows=rows)

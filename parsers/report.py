@@ -196,19 +196,15 @@ def build_report(layout: Layout, source: str) -> dict:
             warnings.append("template unknown: no national table found and no year")
         return report
 
-    items, extras = read_active(
-        _region(layout, sections, "active"), template, layout.exact, warnings
-    )
+    items, extras = read_active(_region(layout, sections, "active"), template, warnings)
     report["active_disclosure"] = {
         item: items.get(item, dict.fromkeys(names))
         for item, names in ACTIVE_FIELDS[template].items()
     }
     report["active_disclosure_extra"] = extras
-    found = read_applications(
-        _region(layout, sections, "applications"), template, layout.exact, warnings
-    )
+    found = read_applications(_region(layout, sections, "applications"), template, warnings)
     report["applications"] = _applications(found, template)
-    review = read_review(_region(layout, sections, "review"), layout.exact, warnings)
+    review = read_review(_region(layout, sections, "review"), warnings)
     report["review_litigation"] = review or {
         kind: dict.fromkeys(REVIEW_OUTCOMES) for kind in REVIEW_KINDS
     }

@@ -85,7 +85,7 @@ def values_after(tokens: list[Token], i: int) -> tuple[list[Token], int]:
 MISSING = object()  # a cell the row lacks, to be inferred or left null
 
 
-def fit(cells: list[str], n: int, exact: bool) -> tuple[list, str | None]:
+def fit(cells: list[str], n: int) -> tuple[list, str | None]:
     """Fit a row's value cells to the n columns the template prints.
 
     Returns the n cells (MISSING marks one that is absent) and a note when it had to guess.
@@ -101,7 +101,8 @@ def fit(cells: list[str], n: int, exact: bool) -> tuple[list, str | None]:
         core.pop()
     if not core:
         return [""] * n, None
-    if not exact and len(core) == n - 1 and len(cells) >= n and n > 1:
+    # An HTML row wider than its table is padded the same way (flattened text re-gridded).
+    if len(core) == n - 1 and len(cells) > n and n > 1:
         return core + [MISSING], f"{len(core)} values where {n} belong"
     if len(cells) > n:
         trimmed = list(cells)
@@ -168,7 +169,7 @@ def _infer_missing(values: list[Number], key: str, warnings: list[str]) -> list[
 
 
 def read_applications(
-    rows: list[list[Cell]], template: str, exact: bool, warnings: list[str]
+    rows: list[list[Cell]], template: str, warnings: list[str]
 ) -> dict[str, list[Number]]:
     """Row key → the seven applicant-column values, for each row the report prints."""
     specs = application_rows(template)
@@ -186,7 +187,7 @@ def read_applications(
         cells, i = values_after(tokens, i)
         if not cells:
             continue  # a heading row such as （六）其他处理 over its sub-rows
-        fitted, note = fit([c.text for c in cells], len(APPLICANT_COLUMNS), exact)
+        fitted, note = fit([c.text for c in cells], len(APPLICANT_COLUMNS))
         where = f"applications.{spec.key}"
         values = [MISSING if c is MISSING else _number(c, warnings, where) for c in fitted]
         if fitted.count(MISSING) == 1 and fitted[-1] is MISSING:
@@ -219,7 +220,7 @@ def _yuan_header(label: str) -> bool:
 
 
 def read_active(
-    rows: list[list[Cell]], template: str, exact: bool, warnings: list[str]
+    rows: list[list[Cell]], template: str, warnings: list[str]
 ) -> tuple[dict[str, dict[str, Number]], list[dict]]:
     fields = ACTIVE_FIELDS[template]
     tokens = tokenize(rows)
@@ -250,9 +251,7 @@ def read_active(
                 i = j
                 continue
             if cells:
-                items[item] = _active_values(
-                    item, item, cells, fields[item], exact, in_yuan, warnings
-                )
+                items[item] = _active_values(item, item, cells, fields[item], in_yuan, warnings)
                 parent = None
             else:
                 parent = item
@@ -264,7 +263,7 @@ def read_active(
                     "label": token.text.strip(),
                     "parent": parent,
                     "values": _active_values(
-                        parent, token.label, cells, fields[parent], exact, in_yuan, warnings
+                        parent, token.label, cells, fields[parent], in_yuan, warnings
                     ),
                 }
             )
@@ -277,11 +276,10 @@ def _active_values(
     name: str,
     cells: list[Token],
     names: tuple[str, ...],
-    exact: bool,
     in_yuan: bool,
     warnings: list[str],
 ) -> dict[str, Number]:
-    fitted, note = fit([c.text for c in cells], len(names), exact)
+    fitted, note = fit([c.text for c in cells], len(names))
     where = f"active_disclosure.{name}"
     if note:
         warnings.append(f"{where}: {note}")
@@ -299,9 +297,7 @@ def _active_values(
 # ---------------------------------------------------------------- review and litigation (四)
 
 
-def read_review(
-    rows: list[list[Cell]], exact: bool, warnings: list[str]
-) -> dict[str, dict[str, Number]] | None:
+def read_review(rows: list[list[Cell]], warnings: list[str]) -> dict[str, dict[str, Number]] | None:
     """The 15 cells under the last header of section 四, or None when it has no header."""
     tokens = tokenize(rows)
     last_header = None
@@ -316,7 +312,7 @@ def read_review(
             break
         cells.append(token)
     n = len(REVIEW_KINDS) * len(REVIEW_OUTCOMES)
-    fitted, note = fit([c.text for c in cells], n, exact)
+    fitted, note = fit([c.text for c in cells], n)
     if note:
         warnings.append(f"review_litigation: {note}")
     values = [_number(c, warnings, "review_litigation") for c in fitted]

@@ -281,7 +281,6 @@ def test_docx_with_merged_cells_parses_to_the_report(docx_files, which):
 
 def test_docx_merged_cells_appear_once_with_their_span(docx_files):
     layout = layout_from_docx(docx_files["2019"].read_bytes())
-    assert layout.exact
     rows = [[(c.text, c.col, c.span) for c in row] for row in layout.rows]
     header = next(r for r in rows if r[0][0].startswith("（本列数据"))
     assert header[1] == ("申请人情况", 3, 7)

@@ -56,14 +56,18 @@ class ArchiveMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(
+        middleware = cls(
             CrawlStore.of(crawler),
             settings.get("NIANBAO_PORTAL"),
             settings.getdict("NIANBAO_PORTAL_INFO"),
             crawler.stats,
         )
+        middleware.crawler = crawler
+        return middleware
 
-    def process_response(self, request: Request, response: Response, spider) -> Response:
+    def process_response(self, request: Request, response: Response, spider=None) -> Response:
+        # Scrapy stops passing `spider` to middlewares after 2.13; the crawler holds it
+        spider = spider or self.crawler.spider
         body = response.body
         info = (
             getattr(spider, "portal_info", {}).get(request.meta.get("portal")) or self.portal_info
@@ -133,7 +137,7 @@ class ConditionalGetMiddleware:
     def from_crawler(cls, crawler):
         return cls(CrawlStore.of(crawler))
 
-    def process_request(self, request: Request, spider):
+    def process_request(self, request: Request, spider=None):
         if not request.meta.get("document"):
             return None
         known = latest_report(self.store.db, request.url)

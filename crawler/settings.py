@@ -29,6 +29,16 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalGetMiddleware": 560,
 }
 ITEM_PIPELINES = {"crawler.pipelines.ReportPipeline": 300}
+EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
+
+# A crawl under cron needs no listening consoles (Scrapy's telnet and remote-code servers).
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+# Warnings (blocked pages, unreadable reports) and the progress line; DEBUG lists every request.
+LOG_LEVEL = "INFO"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOG_DATEFORMAT = "%H:%M:%S"
 
 # nianbao's own settings
 NIANBAO_DATA = "data"  # nianbao.db and warc/ live here
@@ -39,3 +49,4 @@ NIANBAO_MAX_LIST_PAGES = 500
 # Worker processes that read documents while the crawl fetches; None: one per core, up to 4;
 # 0: read in the crawl's own process.
 NIANBAO_READER_PROCESSES = None
+NIANBAO_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 turns them off

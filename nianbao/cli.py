@@ -181,5 +181,40 @@ def serve(data_dir, port, host) -> None:
     os.execvp(command[0], command)
 
 
+@cli.command()
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
+    default="demo-data",
+    show_default=True,
+    help="Directory of the demo's nianbao.db and warc/.",
+)
+@click.option("--port", type=int, default=8001, show_default=True, help="Datasette's port.")
+@click.option(
+    "--portal-port", type=int, default=8002, show_default=True, help="The demo portal's port."
+)
+@click.option("--no-serve", is_flag=True, help="Stop after building the database.")
+def demo(data_dir, port, portal_port, no_serve) -> None:
+    """Crawl the bundled demo portal on 127.0.0.1, build the database and serve it."""
+    from pathlib import Path
+
+    from nianbao.demo import DemoError, run_demo
+
+    try:
+        run_demo(
+            Path(data_dir),
+            port=port,
+            portal_port=portal_port,
+            serve=not no_serve,
+            echo=lambda line: click.echo(f"nianbao demo: {line}", err=True),
+        )
+    except DemoError as error:
+        raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        click.echo("nianbao demo: interrupted", err=True)
+        raise SystemExit(130) from None
+
+
 def main() -> None:
     cli()

@@ -3,25 +3,33 @@
 Every response record is indexed in `fetches` (records of other crawler processes are
 merged in), and every archived report document is parsed again with the current parser.
 Report ids stay stable across rebuilds: a version is its URL and the sha256 of its bytes.
+
+The processes of a distributed crawl each wrote DIR/workers/HOST-PID.db: a record they wrote
+gets its fetch row from there (referer, method, the blocked flag: what the WARC record alone
+does not tell), and their crawl_runs are copied over. Copy the warc/ and workers/ folders of
+every machine into one DIR, and one build merges them all.
 """
 
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from archive.database import (
+    WORKERS_DIR,
     Provenance,
     close_database,
     open_database,
     record_fetch,
     store_report,
     store_text,
+    worker_database,
 )
-from archive.warc import iter_responses, recover
+from archive.warc import iter_responses, recover, writer_tag
 from parsers import ParseError
 from parsers.read import sniff_format
 from parsers.text import read_report
@@ -36,6 +44,7 @@ class BuildSummary:
     reports: int = 0
     reports_new: int = 0
     unreadable: int = 0
+    runs_merged: int = 0  # crawl_runs copied from the databases of distributed workers
     seconds: float = 0.0
 
     def line(self) -> str:
@@ -58,16 +67,21 @@ def build(
     db = open_database(Path(data_dir) / "nianbao.db")
     warc_dir = Path(data_dir) / "warc"
     recover(warc_dir)
+    summary.runs_merged = _merge_runs(db, Path(data_dir))
     known = {
         (row["warc_file"], row["warc_offset"]): row["id"]
         for row in db.query("select id, warc_file, warc_offset from fetches")
     }
     report_fetches = {row["fetch_id"] for row in db.query("select fetch_id from reports")}
+    rows_file, worker_rows = None, {}
     for file, offset, length, info, payload in iter_responses(warc_dir):
         summary.records += 1
         fetch_id = known.get((file, offset))
         if fetch_id is None:
-            fetch_id = record_fetch(db, _fetch_row(file, offset, length, info, payload))
+            if file != rows_file:
+                rows_file, worker_rows = file, _worker_fetches(Path(data_dir), file)
+            row = worker_rows.get(offset) or _fetch_row(file, offset, length, info, payload)
+            fetch_id = record_fetch(db, row)
             summary.fetches_added += 1
         candidate = fetch_id in report_fetches or (
             info["annotations"].get("role") == "document" and info["status"] == 200
@@ -85,6 +99,50 @@ def build(
     close_database(db)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _worker_databases(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / WORKERS_DIR).glob("*.db"))
+
+
+def _read_rows(path: Path, sql: str, params: list) -> list[dict]:
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        connection.row_factory = sqlite3.Row
+        return [dict(row) for row in connection.execute(sql, params)]
+    except sqlite3.Error:  # a database its worker had only begun to create
+        return []
+    finally:
+        connection.close()
+
+
+def _worker_fetches(data_dir: Path, file: str) -> dict[int, dict]:
+    """Offset → fetch row (without its id) that the process which wrote `file` recorded."""
+    tag = writer_tag(file)
+    path = worker_database(data_dir, tag) if tag else None
+    if path is None or not path.is_file():
+        return {}
+    rows = _read_rows(path, "select * from fetches where warc_file = ?", [file])
+    return {row["warc_offset"]: {k: v for k, v in row.items() if k != "id"} for row in rows}
+
+
+def _merge_runs(db, data_dir: Path) -> int:
+    """Copy (or bring up to date) the crawl_runs of every worker database; returns how many."""
+    merged = 0
+    for path in _worker_databases(data_dir):
+        for run in _read_rows(path, "select * from crawl_runs", []):
+            run.pop("id")
+            same = db.execute(
+                "select id from crawl_runs where host = ? and pid = ? and started_at = ? "
+                "and portal is ?",
+                [run["host"], run["pid"], run["started_at"], run["portal"]],
+            ).fetchone()
+            if same:
+                db["crawl_runs"].update(same[0], run)
+            else:
+                db["crawl_runs"].insert(run)
+            merged += 1
+    return merged
 
 
 def _fetch_row(file: str, offset: int, length: int, info: dict, payload: bytes) -> dict:

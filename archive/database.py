@@ -167,6 +167,18 @@ class Provenance:
     level: str | None = None
 
 
+WORKERS_DIR = "workers"
+
+
+def worker_database(data_dir: Path | str, tag: str) -> Path:
+    """DIR/workers/HOST-PID.db: the database of one process of a distributed crawl.
+
+    Its WARC files carry the same HOST-PID (archive.warc.process_tag), which is how
+    `nianbao build` finds the provenance row of each of their records.
+    """
+    return Path(data_dir) / WORKERS_DIR / f"{tag}.db"
+
+
 def open_database(path: Path | str) -> sqlite_utils.Database:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)

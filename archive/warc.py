@@ -52,10 +52,9 @@ class WarcArchive:
     def _open(self) -> None:
         self.close()
         stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
-        host = socket.gethostname().split(".")[0] or "host"
         while True:
             self._serial += 1
-            name = f"{self.prefix}-{stamp}-{host}-{os.getpid()}-{self._serial:05d}.warc.gz"
+            name = f"{self.prefix}-{stamp}-{process_tag()}-{self._serial:05d}.warc.gz"
             if not (self.directory / name).exists():
                 break
         self._name = name
@@ -138,6 +137,21 @@ class WarcArchive:
         self._writer = None
 
 
+def short_host() -> str:
+    return socket.gethostname().split(".")[0] or "host"
+
+
+def process_tag() -> str:
+    """HOST-PID of this process, as WARC file names (and a distributed worker's database) carry it."""
+    return f"{short_host()}-{os.getpid()}"
+
+
+def writer_tag(name: str) -> str | None:
+    """The HOST-PID of the process that wrote the WARC file `name` (PREFIX-STAMP-HOST-PID-N…)."""
+    parts = name.split(".warc.gz")[0].split("-")
+    return "-".join(parts[2:-1]) if len(parts) >= 5 else None
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -154,7 +168,7 @@ def recover(directory: Path) -> list[str]:
     Files of a live process on this host are left alone. Returns the names recovered.
     """
     recovered = []
-    host = socket.gethostname().split(".")[0] or "host"
+    host = short_host()
     for path in sorted(Path(directory).glob("*.warc.gz" + OPEN_SUFFIX)):
         parts = path.name[: -len(".warc.gz" + OPEN_SUFFIX)].split("-")
         if (
@@ -165,10 +179,13 @@ def recover(directory: Path) -> list[str]:
             and _pid_alive(int(parts[-2]))
         ):
             continue
-        end = _complete_length(path)
-        with open(path, "r+b") as handle:
-            handle.truncate(end)
-        path.rename(path.with_name(path.name[: -len(OPEN_SUFFIX)]))
+        try:
+            end = _complete_length(path)
+            with open(path, "r+b") as handle:
+                handle.truncate(end)
+            path.rename(path.with_name(path.name[: -len(OPEN_SUFFIX)]))
+        except FileNotFoundError:
+            continue  # another process starting on this directory recovered it first
         recovered.append(path.name)
     return recovered
 

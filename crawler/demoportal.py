@@ -552,6 +552,9 @@ class DemoPortal:
         self.documents_dir = Path(documents_dir or DEFAULT_DOCUMENTS)
         self.host, self.port, self.latency = host, port, latency
         self.requests: list[tuple[str, str, dict]] = []
+        # (time.monotonic(), method, path) of each request as it arrives: politeness tests
+        # measure the spacing (a list of its own: `requests` keeps its three-tuples).
+        self.request_times: list[tuple[float, str, str]] = []
         self._lock = threading.RLock()
         self._resources: dict[str, Resource] = {}
         self._entries: dict[str, list[Entry]] = {kind: [] for kind in KINDS}
@@ -932,8 +935,10 @@ class DemoPortal:
         return Answer(200, {"Content-Type": XML_UTF8, "Cache-Control": "no-cache"}, body)
 
     def _record(self, method: str, path: str, headers: dict) -> None:
+        arrived = time.monotonic()
         with self._lock:
             self.requests.append((method, path, headers))
+            self.request_times.append((arrived, method, path))
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         portal = self

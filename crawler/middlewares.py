@@ -11,7 +11,7 @@ from http import HTTPStatus
 from scrapy import Request
 from scrapy.http import Response
 
-from archive.database import latest_report, record_fetch
+from archive.database import record_fetch
 from crawler.store import CrawlStore
 
 logger = logging.getLogger(__name__)
@@ -128,6 +128,9 @@ class ConditionalGetMiddleware:
 
     Only documents that already became a stored report get If-None-Match/If-Modified-Since:
     a crawl killed between fetching a document and storing its report fetches it again.
+    A process of a distributed crawl knows its own reports and the built archive's
+    (CrawlStore.latest_report); one that another live process stored is fetched in full,
+    which costs a download, never a report.
     """
 
     def __init__(self, store: CrawlStore):
@@ -140,7 +143,7 @@ class ConditionalGetMiddleware:
     def process_request(self, request: Request, spider=None):
         if not request.meta.get("document"):
             return None
-        known = latest_report(self.store.db, request.url)
+        known = self.store.latest_report(request.url)
         if known is None:
             return None
         request.meta["known_report"] = known["id"]

@@ -1,4 +1,5 @@
-"""Run the spider in-process, as `nianbao crawl` does: one run at a time, each recorded."""
+"""Run the spider in-process, as `nianbao crawl` does: one run at a time (or the processes of
+one distributed crawl), each recorded."""
 
 from __future__ import annotations
 
@@ -11,16 +12,29 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import redis
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from archive.database import close_database, finish_run, open_database, start_run
+from archive.database import (
+    close_database,
+    finish_run,
+    open_database,
+    start_run,
+    worker_database,
+)
+from archive.warc import process_tag
+from crawler.distributed import redis_settings
 from crawler.registry import Portal
 from crawler.spiders.annual_reports import AnnualReportsSpider
 
 
 class CrawlLocked(RuntimeError):
     """Another crawl holds the data directory."""
+
+
+class RedisUnavailable(RuntimeError):
+    """The Redis server of a distributed crawl does not answer."""
 
 
 @dataclass
@@ -45,26 +59,39 @@ def now() -> str:
 
 
 @contextmanager
-def crawl_lock(data_dir: Path):
-    """Hold DIR/crawl.lock for the run: cron may start the next run before this one ends."""
+def crawl_lock(data_dir: Path, shared: bool = False):
+    """Hold DIR/crawl.lock for the run: cron may start the next run before this one ends.
+
+    Processes of one distributed crawl hold it shared: they run side by side (each writes its
+    own database and WARC files), and none of them beside a crawl that holds it alone.
+    """
     data_dir.mkdir(parents=True, exist_ok=True)
     handle = open(data_dir / "crawl.lock", "a+")  # noqa: SIM115 - held for the whole run
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.seek(0)
         holder = handle.read().strip() or "unknown"
         handle.close()
         raise CrawlLocked(f"another crawl is running on {data_dir} ({holder})") from None
+    holder = f"pid {os.getpid()} on {socket.gethostname()} since {now()}"
     handle.seek(0)
     handle.truncate()
-    handle.write(f"pid {os.getpid()} on {socket.gethostname()} since {now()}")
+    handle.write(f"a distributed crawl: {holder}, maybe with others" if shared else holder)
     handle.flush()
     try:
         yield
     finally:
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
+
+
+def check_redis(url: str) -> None:
+    """Fail with one line, before Scrapy starts, when the shared frontier cannot be reached."""
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=10).ping()
+    except (redis.RedisError, ValueError) as error:
+        raise RedisUnavailable(f"Redis at {url}: {error}") from None
 
 
 def crawl_settings(
@@ -85,12 +112,22 @@ def run_crawl(
     portal: str | None = None,
     portals: list[Portal] | None = None,
     overrides: dict | None = None,
+    redis_url: str | None = None,
 ) -> CrawlSummary:
-    """Crawl columns given as URLs (under one portal name) and/or registry portals."""
+    """Crawl columns given as URLs (under one portal name) and/or registry portals.
+
+    With `redis_url`, this process is one of a distributed crawl (crawler/distributed.py): it
+    shares the frontier through that Redis server and writes DIR/workers/HOST-PID.db.
+    """
     data_dir = Path(data_dir)
-    with crawl_lock(data_dir):
+    database = data_dir / "nianbao.db"
+    if redis_url:
+        check_redis(redis_url)
+        database = worker_database(data_dir, process_tag())
+        overrides = {**redis_settings(redis_url), "NIANBAO_DB": str(database), **(overrides or {})}
+    with crawl_lock(data_dir, shared=bool(redis_url)):
         names = [p.name for p in portals or []] + ([portal] if start_urls else [])
-        db = open_database(data_dir / "nianbao.db")
+        db = open_database(database)
         started, host = now(), socket.gethostname()
         runs = {name: start_run(db, name, started, host, os.getpid()) for name in names}
         close_database(db)
@@ -108,7 +145,7 @@ def run_crawl(
         process.start()
         stats = crawler.stats.get_stats()
         reason = str(stats.get("finish_reason", "unknown"))
-        db = open_database(data_dir / "nianbao.db")
+        db = open_database(database)
         finished = now()
         totals = {"pages": 0, "reports_new": 0, "reports_changed": 0, "blocked": 0, "errors": 0}
         for run_id in runs.values():

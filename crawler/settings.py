@@ -50,3 +50,10 @@ NIANBAO_MAX_LIST_PAGES = 500
 # 0: read in the crawl's own process.
 NIANBAO_READER_PROCESSES = None
 NIANBAO_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 turns them off
+
+# Distributed crawls (`nianbao crawl --redis URL`, crawler/distributed.py)
+NIANBAO_DB = None  # the database this process writes; None: NIANBAO_DATA/nianbao.db
+NIANBAO_REDIS_PREFIX = "nianbao"  # Redis keys of one crawl: PREFIX:requests, PREFIX:dupefilter…
+NIANBAO_DOMAIN_DELAY = 1.0  # seconds between two requests to one host, over all processes
+NIANBAO_REDIS_WORKER_TIMEOUT = 60.0  # a process silent this long is dead: its requests go back
+NIANBAO_REDIS_IDLE_CLOSE = 0.0  # seconds a finished frontier waits for new work before closing

@@ -1,27 +1,50 @@
 """The crawl's handle on the archive: one WARC archive and one database per crawler process,
-shared by the middlewares and pipelines that need them (Scrapy builds each separately)."""
+shared by the middlewares and pipelines that need them (Scrapy builds each separately).
+
+A crawl alone writes DIR/nianbao.db. A process of a distributed crawl (`--redis`) writes its
+own DIR/workers/HOST-PID.db instead (NIANBAO_DB), so processes never wait on each other's
+SQLite writes; `nianbao build` merges them.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
+import sqlite_utils
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.database import close_database, open_database
+from archive.database import close_database, latest_report, open_database
 from archive.warc import WarcArchive, recover
 
 
 class CrawlStore:
-    def __init__(self, data_dir: Path, warc_max_bytes: int):
+    def __init__(self, data_dir: Path, warc_max_bytes: int, database: Path | None = None):
         self.data_dir = Path(data_dir)
-        self.db = open_database(self.data_dir / "nianbao.db")
+        main = self.data_dir / "nianbao.db"
+        database = Path(database) if database else main
+        self.db = open_database(database)
+        # A worker's own database starts empty: what the built archive holds is known too.
+        self.archive_db = _read_only(main) if database != main and main.exists() else None
         recover(self.data_dir / "warc")  # files a killed crawl left open
         self.warc = WarcArchive(self.data_dir / "warc", max_bytes=warc_max_bytes)
+
+    def latest_report(self, url: str) -> dict | None:
+        """The current stored version of the report at `url`: this process's, else the archive's."""
+        known = latest_report(self.db, url)
+        if known is None and self.archive_db is not None:
+            try:
+                known = latest_report(self.archive_db, url)
+            except sqlite3.Error:  # a database being built: ask unconditionally, as without one
+                known = None
+        return known
 
     def close(self) -> None:
         self.warc.close()
         close_database(self.db)
+        if self.archive_db is not None:
+            self.archive_db.conn.close()
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlStore:
@@ -31,9 +54,14 @@ class CrawlStore:
             store = cls(
                 Path(settings.get("NIANBAO_DATA", "data")),
                 settings.getint("NIANBAO_WARC_MAX_BYTES", 1024**3),
+                settings.get("NIANBAO_DB"),
             )
             crawler._nianbao_store = store
             crawler.signals.connect(
                 lambda spider: store.close(), signal=signals.spider_closed, weak=False
             )
         return store
+
+
+def _read_only(path: Path) -> sqlite_utils.Database:
+    return sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))

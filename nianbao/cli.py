@@ -70,6 +70,12 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
 )
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @click.option(
+    "--redis",
+    "redis_url",
+    metavar="redis://HOST:PORT/DB",
+    help="Share the crawl with every process started with the same Redis server (scrapy-redis).",
+)
+@click.option(
     "-s",
     "--set",
     "overrides",
@@ -77,16 +83,19 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
     metavar="NAME=VALUE",
     help="A Scrapy setting, e.g. -s DOWNLOAD_DELAY=2.",
 )
-def crawl(start_urls, portal_names, all_portals, data_dir, ignore_robots, overrides) -> None:
+def crawl(
+    start_urls, portal_names, all_portals, data_dir, ignore_robots, redis_url, overrides
+) -> None:
     """Crawl 年报 columns, archive every response (WARC) and store the reports found.
 
     Safe under cron: a lock keeps runs from overlapping; each run is recorded in crawl_runs;
-    a failed run exits non-zero with a one-line summary.
+    a failed run exits non-zero with a one-line summary. With --redis, any number of
+    processes on any machines crawl together; `nianbao build` then merges their archives.
     """
     from pathlib import Path
 
     from crawler.registry import find_portal, load_portals
-    from crawler.run import CrawlLocked, run_crawl
+    from crawler.run import CrawlLocked, RedisUnavailable, run_crawl
 
     try:
         if all_portals:
@@ -104,8 +113,10 @@ def crawl(start_urls, portal_names, all_portals, data_dir, ignore_robots, overri
     if ignore_robots:
         settings["ROBOTSTXT_OBEY"] = False
     try:
-        summary = run_crawl(Path(data_dir), list(start_urls), label, portals, settings)
-    except CrawlLocked as error:
+        summary = run_crawl(
+            Path(data_dir), list(start_urls), label, portals, settings, redis_url=redis_url
+        )
+    except (CrawlLocked, RedisUnavailable) as error:
         click.echo(f"nianbao crawl: {error}", err=True)
         raise SystemExit(75) from None  # EX_TEMPFAIL: cron may try again later
     click.echo(f"nianbao crawl: {summary.line()}", err=True)

@@ -65,7 +65,9 @@ class AnnualReportsSpider(scrapy.Spider):
         self.start_urls = [url for url, _ in self.columns]
         # Off-site links and redirects are dropped by Scrapy's OffsiteMiddleware.
         self.allowed_domains = sorted({urlparse(u).hostname for u in self.start_urls})
-        self.listing_fingerprints: set[tuple[str, str]] = set()
+        # (column, list fingerprint) → URL of the first page that listed those links. A dict
+        # here; a distributed crawl shares it in Redis (crawler.distributed.SharedListings).
+        self.listing_fingerprints: dict[tuple[str, str], str] = {}
 
     async def start(self):
         for request in self.start_requests():
@@ -82,12 +84,13 @@ class AnnualReportsSpider(scrapy.Spider):
         links = list(self.report_links(response, text))
         column = response.meta["column"]
         fingerprint = hashlib.sha1("\n".join(sorted(u for u, _ in links)).encode()).hexdigest()
-        if links and (column, fingerprint) in self.listing_fingerprints:
-            # The same list again under another URL: a pagination loop. Stop here.
+        first = self.listing_fingerprints.setdefault((column, fingerprint), response.url)
+        if links and first != response.url:
+            # The same list again under another URL: a pagination loop. Stop here. (The same
+            # URL again is a page fetched twice, by a process that took over a dead one's.)
             self.logger.info("pagination loop at %s: same reports as an earlier page", response.url)
             self.crawler.stats.inc_value("nianbao/pagination_loops")
             return
-        self.listing_fingerprints.add((column, fingerprint))
         for url, title in links:
             yield Request(
                 url,

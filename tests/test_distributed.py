@@ -1,0 +1,232 @@
+"""Distributed crawls: several `nianbao crawl --redis` processes, a real redis-server, the mock
+portals; one process is killed mid-crawl and `nianbao build` merges what all of them archived."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.database import worker_database
+from archive.warc import read_response, short_host, writer_tag
+from crawler.demoportal import DEFAULT_DOCUMENTS, KINDS, DemoPortal
+from crawler.localredis import LocalRedis, redis_server_binary
+from crawler.run import CrawlLocked, crawl_lock
+from tests.conftest import NIANBAO
+
+PREFIX = "nianbao"
+FAST = [
+    "-s", "AUTOTHROTTLE_ENABLED=False",
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "LOG_LEVEL=INFO",
+    # A killed process's requests go back to the queue 3 s after its last heartbeat.
+    "-s", "NIANBAO_REDIS_WORKER_TIMEOUT=3",
+]  # fmt: skip
+SEED = (DEFAULT_DOCUMENTS / "004_3cdcdf96041af72f.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def redis_server():
+    if redis_server_binary() is None:
+        pytest.skip("redis-server is not installed (Debian package redis-server: make system-deps)")
+    with LocalRedis() as server:
+        yield server
+
+
+def publish_more(portal: DemoPortal, per_kind: int) -> None:
+    """More reports in every column, so that the crawl lasts long enough to kill a process."""
+    for kind in KINDS:
+        for n in range(per_kind):
+            town = f"{kind}{n}镇"
+            portal.add_report(
+                kind, f"{town}人民政府2022年政府信息公开工作年度报告", SEED.replace("锦屏镇", town)
+            )
+
+
+def expected_documents(portal: DemoPortal) -> list[str]:
+    return sorted(r.document_url for reports in portal.reports.values() for r in reports)
+
+
+def worker_command(portal: DemoPortal, data: Path, url: str, settings: list[str]) -> list[str]:
+    urls = [a for column in portal.column_urls.values() for a in ("--start-url", column)]
+    return [
+        NIANBAO,
+        "crawl",
+        *urls,
+        "--portal",
+        "demo",
+        "--data",
+        str(data),
+        "--redis",
+        url,
+        *FAST,
+        *settings,
+    ]
+
+
+def start_worker(command: list[str], log: Path) -> subprocess.Popen:
+    with open(log, "w") as handle:
+        return subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=handle, start_new_session=True
+        )
+
+
+def fetch_count(data: Path, pid: int) -> int:
+    path = worker_database(data, f"{short_host()}-{pid}")
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(path) as db:
+            return db.execute("select count(*) from fetches").fetchone()[0]
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+def held_requests(client, pid: int) -> list[str]:
+    """URLs of the requests process `pid` took from the shared queue and has not finished."""
+    urls = []
+    for key in client.scan_iter(f"{PREFIX}:processing:{short_host()}-{pid}-*"):
+        urls += [pickle.loads(data)["url"] for data in client.hvals(key)]
+    return urls
+
+
+def query(data: Path, sql: str, params=()) -> list[tuple]:
+    with sqlite3.connect(data / "nianbao.db") as db:
+        return db.execute(sql, params).fetchall()
+
+
+def log_tail(path: Path) -> str:
+    return path.read_text(errors="replace")[-3000:]
+
+
+def test_workers_share_the_crawl_survive_a_kill_and_build_merges_every_report_once(
+    redis_server, tmp_path
+):
+    data = tmp_path / "data"
+    client = redis_server.client()
+    settings = ["-s", "CONCURRENT_REQUESTS=2", "-s", "NIANBAO_DOMAIN_DELAY=0"]
+    with DemoPortal(latency=0.2) as portal:
+        publish_more(portal, 8)
+        command = worker_command(portal, data, redis_server.url, settings)
+        workers = [start_worker(command, tmp_path / f"worker{n}.log") for n in range(3)]
+        # Kill the first process seen holding requests after it archived a few responses.
+        victim, held, deadline = None, [], time.monotonic() + 60
+        while victim is None and time.monotonic() < deadline:
+            for worker in workers:
+                if fetch_count(data, worker.pid) >= 3 and held_requests(client, worker.pid):
+                    os.killpg(worker.pid, signal.SIGKILL)
+                    worker.wait()
+                    killed_at = time.monotonic()
+                    victim, held = worker, held_requests(client, worker.pid)
+                    break
+            time.sleep(0.02)
+        assert victim is not None, "no process was ever busy: " + log_tail(tmp_path / "worker0.log")
+        assert held, "the killed process held no request"
+        # A process started now joins the crawl in progress.
+        workers.append(start_worker(command, tmp_path / "joined.log"))
+        for n, worker in enumerate(workers):
+            if worker is not victim:
+                log = tmp_path / (f"worker{n}.log" if n < 3 else "joined.log")
+                assert worker.wait(timeout=120) == 0, log_tail(log)
+        # What the dead process held was fetched again, by the others, after the kill.
+        again = {path for arrived, _, path in portal.request_times if arrived > killed_at}
+        for url in held:
+            parts = urlsplit(url)
+            if parts.hostname == "127.0.0.1" and not parts.path.startswith("/private/"):
+                assert parts.path + (f"?{parts.query}" if parts.query else "") in again, url
+        documents = expected_documents(portal)
+
+    # The crawl is over: nothing queued or held, and the seen-set cleared for the next run.
+    assert client.zcard(f"{PREFIX}:requests") == 0
+    assert not list(client.scan_iter(f"{PREFIX}:processing:*"))
+    assert not client.exists(f"{PREFIX}:dupefilter")
+
+    build = subprocess.run(
+        [NIANBAO, "build", "--data", str(data)], capture_output=True, text=True, timeout=300
+    )
+    assert build.returncode == 0, build.stderr[-3000:]
+    urls = sorted(url for (url,) in query(data, "select url from reports"))
+    assert urls == documents  # every report, none twice
+    # Each process wrote its own WARC files; every fetch row points at its record.
+    writers = {writer_tag(path.name) for path in (data / "warc").iterdir()}
+    assert f"{short_host()}-{victim.pid}" in writers and len(writers) >= 3
+    fetches = query(data, "select url, sha256, warc_file, warc_offset from fetches")
+    for url, sha256, warc_file, offset in fetches:
+        headers, body = read_response(data / "warc", warc_file, offset)
+        assert (headers["url"], hashlib.sha256(body).hexdigest()) == (url, sha256)
+    records = 0
+    for path in (data / "warc").iterdir():
+        assert path.name.endswith(".warc.gz")  # the killed process's open file was recovered
+        with open(path, "rb") as handle:
+            for record in ArchiveIterator(handle):
+                record.content_stream().read()
+                records += 1
+    assert records >= 2 * len(fetches)
+    # The provenance of the processes' own databases is merged: their runs, the blocked flag.
+    pids = {pid for (pid,) in query(data, "select pid from crawl_runs")}
+    assert pids == {worker.pid for worker in workers}
+    assert query(data, "select count(*) from fetches where blocked = 1")[0][0] >= 1
+
+
+def test_the_domain_delay_holds_across_processes(redis_server, tmp_path):
+    delay = 0.3
+    settings = [
+        "-s", "CONCURRENT_REQUESTS=2",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+        "-s", f"NIANBAO_DOMAIN_DELAY={delay}",
+    ]  # fmt: skip
+    with DemoPortal() as portal:
+        command = worker_command(portal, tmp_path, redis_server.url, settings)
+        workers = [start_worker(command, tmp_path / f"worker{n}.log") for n in range(2)]
+        for n, worker in enumerate(workers):
+            assert worker.wait(timeout=120) == 0, log_tail(tmp_path / f"worker{n}.log")
+        arrivals = sorted(arrived for arrived, _, _ in portal.request_times)
+    # Both processes fetched: the limit is one for all, not one per process.
+    assert all(fetch_count(tmp_path, worker.pid) > 0 for worker in workers)
+    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
+    assert len(arrivals) > 20
+    assert min(gaps) >= delay - 0.02, sorted(gaps)[:5]
+
+
+def test_a_second_distributed_crawl_asks_only_for_changes(redis_server, tmp_path):
+    settings = ["-s", "NIANBAO_DOMAIN_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4"]
+    with DemoPortal() as portal:
+        command = worker_command(portal, tmp_path, redis_server.url, settings)
+        for run in range(2):
+            portal.requests.clear()
+            result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+            assert result.returncode == 0, result.stderr[-3000:]
+            build = subprocess.run(
+                [NIANBAO, "build", "--data", str(tmp_path)], capture_output=True, text=True
+            )
+            assert build.returncode == 0, build.stderr[-3000:]
+            reports = query(tmp_path, "select id, url, sha256 from reports order by id")
+            if run == 0:
+                first = reports
+        conditional = [
+            path
+            for _, path, headers in portal.requests
+            if "If-None-Match" in headers or "If-Modified-Since" in headers
+        ]
+    # The run started over (the seen-set of the first was cleared), found nothing new, and
+    # asked for every report it knew from the built archive only if it had changed.
+    assert reports == first and len(first) == len(expected_documents(portal))
+    assert len(conditional) == len(first)
+
+
+def test_processes_of_a_distributed_crawl_share_the_directory_a_solo_crawl_does_not(tmp_path):
+    with crawl_lock(tmp_path, shared=True), crawl_lock(tmp_path, shared=True):
+        with pytest.raises(CrawlLocked, match="a distributed crawl"), crawl_lock(tmp_path):
+            pass
+    with crawl_lock(tmp_path):
+        with pytest.raises(CrawlLocked), crawl_lock(tmp_path, shared=True):
+            pass

@@ -116,10 +116,11 @@ def main() -> None:
         f"build (archive → database, with text extraction and search index): "
         f"{build_rate(args.shared):.0f} reports/s"
     )
-    from bench import crawl, facets
+    from bench import crawl, distributed, facets
 
     facets.main()
     crawl.main()
+    print(*distributed.worker_bench(), sep="\n")
 
 
 if __name__ == "__main__":

@@ -7,9 +7,7 @@ type (`nianbao crawl`, `nianbao serve`), so the demo exercises exactly what they
 from __future__ import annotations
 
 import errno
-import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -107,17 +105,17 @@ def run_demo(
 
 def serve_datasette(command: list[str], echo: Callable[[str], None]) -> None:
     echo("Ctrl-C stops the demo.")
-    # Its own process group: Ctrl-C reaches us, and we stop Datasette once, in order.
-    server = subprocess.Popen(command, start_new_session=True)
+    server = subprocess.Popen(command)
     try:
         status = server.wait()
     except KeyboardInterrupt:
+        # A terminal's Ctrl-C reaches Datasette too; a SIGINT sent to us alone does not.
         echo("stopping ...")
-        os.killpg(server.pid, signal.SIGTERM)
+        server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+            server.kill()
             server.wait()
         return
     if status != 0:

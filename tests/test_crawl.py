@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from crawler.demoportal import DemoPortal
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.warc import read_response
+from crawler.demoportal import DemoPortal
 from tests.conftest import NIANBAO
 
 FAST = [

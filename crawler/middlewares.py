@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import random
 import re
 from datetime import UTC, datetime
 from http import HTTPStatus
 
 from scrapy import Request
 from scrapy.downloadermiddlewares import cookies
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from tldextract import TLDExtract
 
@@ -167,3 +170,37 @@ def _reason(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, spaced out: a portal that answers 503 or times out is struggling, and
+    asking again at once only adds to its load. The n-th retry waits RETRY_BACKOFF_BASE × 2ⁿ⁻¹
+    seconds (with jitter, capped at RETRY_BACKOFF_MAX), or as long as Retry-After asks."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("RETRY_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("RETRY_BACKOFF_MAX", 60.0)
+
+    async def process_response(self, request: Request, response: Response, spider=None):
+        result = super().process_response(request, response)
+        if isinstance(result, Request):
+            await asyncio.sleep(self.delay(result, _retry_after(response)))
+        return result
+
+    async def process_exception(self, request: Request, exception: Exception, spider=None):
+        result = super().process_exception(request, exception)
+        if isinstance(result, Request):
+            await asyncio.sleep(self.delay(result))
+        return result
+
+    def delay(self, retry: Request, asked: float | None = None) -> float:
+        attempt = retry.meta.get("retry_times", 1)
+        backoff = self.backoff_base * 2 ** (attempt - 1) * random.uniform(1.0, 1.25)
+        return min(self.backoff_max, max(backoff, asked or 0.0))
+
+
+def _retry_after(response: Response) -> float | None:
+    """Retry-After in seconds, when given as seconds (the HTTP-date form is rare on portals)."""
+    value = (response.headers.get("Retry-After") or b"").decode("latin-1").strip()
+    return float(value) if value.isdigit() else None

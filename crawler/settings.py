@@ -21,12 +21,16 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # 403/412 are anti-bot answers: retrying them only hammers the site.
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubled for each one after
+RETRY_BACKOFF_MAX = 60.0
 
 DOWNLOADER_MIDDLEWARES = {
     # After HttpCompressionMiddleware (590) so bodies are decoded; before RetryMiddleware (550)
     # so every attempt is archived.
     "crawler.middlewares.ArchiveMiddleware": 585,
     "crawler.middlewares.ConditionalGetMiddleware": 560,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {"crawler.pipelines.ReportPipeline": 300}
 EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}

@@ -7,7 +7,9 @@ import os
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.warc import read_response
 from crawler.demoportal import DemoPortal
-from tests.conftest import NIANBAO
+from tests.conftest import NIANBAO, SHARED
 
 FAST = [
     "-s",
@@ -170,3 +172,59 @@ def test_sigkill_mid_crawl_then_resume_gives_the_same_set(tmp_path):
             with open(path, "rb") as handle:
                 for record in ArchiveIterator(handle):
                     record.content_stream().read()
+
+
+class FlakyColumn(BaseHTTPRequestHandler):
+    """A column page that answers 503 twice before listing one report, as an overloaded
+    portal does; the report page is a real one."""
+
+    failures = 2
+    column_hits: list[float] = []
+
+    def do_GET(self):
+        if self.path == "/robots.txt":
+            return self.reply(404, b"")
+        if self.path == "/col/":
+            self.column_hits.append(time.monotonic())
+            if len(self.column_hits) <= self.failures:
+                return self.reply(503, b"<html><body>Service Unavailable</body></html>")
+            link = '<a href="/art/1.html">2025年政府信息公开工作年度报告</a>'
+            return self.reply(200, f"<html><body><ul><li>{link}</li></ul></body></html>".encode())
+        if self.path == "/art/1.html":
+            return self.reply(200, (SHARED / "reports" / "pingtan-2025.html").read_bytes())
+        self.reply(404, b"")
+
+    def reply(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_retries_back_off_and_every_attempt_is_archived(tmp_path):
+    FlakyColumn.column_hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyColumn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        column = f"http://127.0.0.1:{server.server_address[1]}/col/"
+        result = subprocess.run(
+            [NIANBAO, "crawl", "--start-url", column, "--data", str(tmp_path), *FAST]
+            + ["-s", "RETRY_BACKOFF_BASE=0.4"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr[-3000:]
+    hits = FlakyColumn.column_hits
+    assert len(hits) == 3
+    # first retry after >= 0.4 s, the second after >= 0.8 s
+    assert hits[1] - hits[0] >= 0.4 and hits[2] - hits[1] >= 0.8
+    statuses = [s for (s,) in query(tmp_path, "select status from fetches where url = ?", [column])]
+    assert sorted(statuses) == [200, 503, 503]
+    assert query(tmp_path, "select count(*) from reports")[0][0] == 1

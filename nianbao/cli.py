@@ -11,6 +11,18 @@ import click
 from nianbao import __version__
 
 
+def data_option(default: str = "data", help: str = "Directory of nianbao.db and warc/."):
+    """--data DIR, as every command that reads or writes the archive takes it."""
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nianbao")
 def cli() -> None:
@@ -60,14 +72,7 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
     "recorded for those URLs.",
 )
 @click.option("--all", "all_portals", is_flag=True, help="Every registry portal with a column.")
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False),
-    default="data",
-    show_default=True,
-    help="Directory of nianbao.db and warc/.",
-)
+@data_option()
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @click.option(
     "--redis",
@@ -139,14 +144,7 @@ def portals() -> None:
 
 
 @cli.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False),
-    default="data",
-    show_default=True,
-    help="Directory of nianbao.db and warc/.",
-)
+@data_option()
 def build(data_dir) -> None:
     """Re-parse every archived report into DIR/nianbao.db (no network)."""
     from pathlib import Path
@@ -167,14 +165,7 @@ def build(data_dir) -> None:
 
 
 @cli.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False),
-    default="data",
-    show_default=True,
-    help="Directory of nianbao.db and warc/.",
-)
+@data_option()
 @click.option("--port", type=int, default=8001, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(data_dir, port, host) -> None:
@@ -193,14 +184,7 @@ def serve(data_dir, port, host) -> None:
 
 
 @cli.command()
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(file_okay=False),
-    default="demo-data",
-    show_default=True,
-    help="Directory of the demo's nianbao.db and warc/.",
-)
+@data_option("demo-data", "Directory of the demo's nianbao.db and warc/ (emptied on each run).")
 @click.option("--port", type=int, default=8001, show_default=True, help="Datasette's port.")
 @click.option(
     "--portal-port", type=int, default=8002, show_default=True, help="The demo portal's port."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import sqlite3
@@ -13,10 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc import read_response
 from crawler.demoportal import DemoPortal
+from tests.archive_checks import assert_archive_backs_every_fetch, query
 from tests.conftest import NIANBAO, SHARED
 
 FAST = [
@@ -50,11 +48,6 @@ def crawl(portal: DemoPortal, data: Path) -> subprocess.CompletedProcess:
     return result
 
 
-def query(data: Path, sql: str, params=()) -> list[tuple]:
-    with sqlite3.connect(data / "nianbao.db") as db:
-        return db.execute(sql, params).fetchall()
-
-
 def expected_documents(portal: DemoPortal) -> set[str]:
     return {r.document_url for reports in portal.reports.values() for r in reports}
 
@@ -64,31 +57,11 @@ def test_crawl_finds_every_report_and_archives_every_response(portal, tmp_path):
     found = {url for (url,) in query(tmp_path, "select url from reports")}
     assert found == expected_documents(portal)
     assert "blocked" in result.stderr.splitlines()[-1]
-    # Every stored report is one click from its archived bytes.
-    rows = query(
-        tmp_path,
-        "select f.url, f.sha256, f.warc_file, f.warc_offset from reports r "
-        "join fetches f on f.id = r.fetch_id",
-    )
+    # Every stored report is one click from its archived bytes: a fetch row, and (below) the
+    # WARC record that row points at.
+    rows = query(tmp_path, "select r.url from reports r join fetches f on f.id = r.fetch_id")
     assert len(rows) == len(found)
-    for url, sha256, warc_file, offset in rows:
-        headers, body = read_response(tmp_path / "warc", warc_file, offset)
-        assert headers["url"] == url
-        assert hashlib.sha256(body).hexdigest() == sha256
-    # Every fetch row points at a record whose payload has the recorded digest.
-    fetches = query(tmp_path, "select url, sha256, warc_file, warc_offset from fetches")
-    for url, sha256, warc_file, offset in fetches:
-        headers, body = read_response(tmp_path / "warc", warc_file, offset)
-        assert (headers["url"], hashlib.sha256(body).hexdigest()) == (url, sha256)
-    # And every record in every WARC file reads back.
-    records = 0
-    for path in (tmp_path / "warc").iterdir():
-        assert path.name.endswith(".warc.gz")
-        with open(path, "rb") as handle:
-            for record in ArchiveIterator(handle):
-                record.content_stream().read()
-                records += 1
-    assert records >= 2 * len(fetches)
+    assert_archive_backs_every_fetch(tmp_path)
 
 
 def test_crawl_is_polite_and_skips_traps(portal, tmp_path):
@@ -167,11 +140,7 @@ def test_sigkill_mid_crawl_then_resume_gives_the_same_set(tmp_path):
         crawl(portal, tmp_path)
         urls = [url for (url,) in query(tmp_path, "select url from reports")]
         assert sorted(urls) == sorted(expected_documents(portal))  # none missing, none twice
-        for path in (tmp_path / "warc").iterdir():
-            assert not path.name.endswith(".open")
-            with open(path, "rb") as handle:
-                for record in ArchiveIterator(handle):
-                    record.content_stream().read()
+        assert_archive_backs_every_fetch(tmp_path)
 
 
 class FlakyColumn(BaseHTTPRequestHandler):

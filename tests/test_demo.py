@@ -14,17 +14,8 @@ import urllib.request
 from pathlib import Path
 
 from crawler.demoportal import DemoPortal
+from parsers.template import APPLICANT_COLUMNS
 from tests.conftest import NIANBAO, SHARED
-
-APPLICATION_COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_services",
-    "other_org",
-    "total",
-)
 
 
 def free_port() -> int:
@@ -68,13 +59,10 @@ def test_demo_crawls_builds_and_parses_every_demo_report(tmp_path):
         for report_id, agency, year, _ in reports:
             want = expected_for(agency, year, expected)["applications"]
             rows = db.execute(
-                f"select row, {', '.join(APPLICATION_COLUMNS)} from applications "
-                "where report_id = ?",
+                f"select row, {', '.join(APPLICANT_COLUMNS)} from applications where report_id = ?",
                 [report_id],
             ).fetchall()
-            got = {
-                row: dict(zip(APPLICATION_COLUMNS, values, strict=True)) for row, *values in rows
-            }
+            got = {row: dict(zip(APPLICANT_COLUMNS, values, strict=True)) for row, *values in rows}
             for row in ("new_received", "granted", "total_processed", "carried_forward"):
                 assert got[row] == want[row], (agency, year, row)
 

@@ -3,7 +3,6 @@ portals; one process is killed mid-crawl and `nianbao build` merges what all of 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import signal
@@ -14,13 +13,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from warcio.archiveiterator import ArchiveIterator
 
 from archive.database import worker_database
-from archive.warc import read_response, short_host, writer_tag
+from archive.warc import short_host, writer_tag
 from crawler.demoportal import DEFAULT_DOCUMENTS, KINDS, DemoPortal
 from crawler.localredis import LocalRedis, redis_server_binary
 from crawler.run import CrawlLocked, crawl_lock
+from tests.archive_checks import assert_archive_backs_every_fetch, query
 from tests.conftest import NIANBAO
 
 PREFIX = "nianbao"
@@ -99,11 +98,6 @@ def held_requests(client, pid: int) -> list[str]:
     return urls
 
 
-def query(data: Path, sql: str, params=()) -> list[tuple]:
-    with sqlite3.connect(data / "nianbao.db") as db:
-        return db.execute(sql, params).fetchall()
-
-
 def log_tail(path: Path) -> str:
     return path.read_text(errors="replace")[-3000:]
 
@@ -159,18 +153,7 @@ def test_workers_share_the_crawl_survive_a_kill_and_build_merges_every_report_on
     # Each process wrote its own WARC files; every fetch row points at its record.
     writers = {writer_tag(path.name) for path in (data / "warc").iterdir()}
     assert f"{short_host()}-{victim.pid}" in writers and len(writers) >= 3
-    fetches = query(data, "select url, sha256, warc_file, warc_offset from fetches")
-    for url, sha256, warc_file, offset in fetches:
-        headers, body = read_response(data / "warc", warc_file, offset)
-        assert (headers["url"], hashlib.sha256(body).hexdigest()) == (url, sha256)
-    records = 0
-    for path in (data / "warc").iterdir():
-        assert path.name.endswith(".warc.gz")  # the killed process's open file was recovered
-        with open(path, "rb") as handle:
-            for record in ArchiveIterator(handle):
-                record.content_stream().read()
-                records += 1
-    assert records >= 2 * len(fetches)
+    assert_archive_backs_every_fetch(data)
     # The provenance of the processes' own databases is merged: their runs, the blocked flag.
     pids = {pid for (pid,) in query(data, "select pid from crawl_runs")}
     assert pids == {worker.pid for worker in workers}

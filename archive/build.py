@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +31,8 @@ from archive.database import (
 )
 from archive.warc import iter_responses, recover, writer_tag
 from parsers import ParseError
+from parsers.pool import Job, ReaderDied, ReaderPool
 from parsers.read import sniff_format
-from parsers.text import read_report
 
 DOCUMENT_FORMATS = frozenset({"html", "pdf", "docx", "doc", "wps", "txt"})
 
@@ -60,45 +60,63 @@ def build(
     data_dir: Path,
     progress: Callable[[int], None] | None = None,
     errors: Callable[[str], None] | None = None,
+    processes: int | None = None,
 ) -> BuildSummary:
-    """Re-parse every archived report document of `data_dir` into `data_dir/nianbao.db`."""
+    """Re-parse every archived report document of `data_dir` into `data_dir/nianbao.db`,
+    reading documents in `processes` worker processes (default: one per core, up to 4)."""
     started = time.perf_counter()
     summary = BuildSummary()
     db = open_database(Path(data_dir) / "nianbao.db")
-    warc_dir = Path(data_dir) / "warc"
-    recover(warc_dir)
+    recover(Path(data_dir) / "warc")
     summary.runs_merged = _merge_runs(db, Path(data_dir))
+    readers = ReaderPool(processes)
+    try:
+        # Results come back in archive order, so report ids do not depend on worker timing.
+        for (fetch_id, info, sha256), read in readers.read_all(
+            _documents(db, Path(data_dir), summary, progress)
+        ):
+            outcome = _store(db, fetch_id, info, sha256, read)
+            summary.reports += outcome in ("new", "same")
+            summary.reports_new += outcome == "new"
+            if outcome.startswith("unreadable") and errors:
+                errors(f"{info['url']}: {outcome}")
+            summary.unreadable += outcome.startswith("unreadable")
+    finally:
+        readers.close()
+    db.conn.commit()
+    close_database(db)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _documents(
+    db, data_dir: Path, summary: BuildSummary, progress: Callable[[int], None] | None
+) -> Iterator[Job]:
+    """Index every response record in `fetches`; yield the report documents to read."""
     known = {
         (row["warc_file"], row["warc_offset"]): row["id"]
         for row in db.query("select id, warc_file, warc_offset from fetches")
     }
     report_fetches = {row["fetch_id"] for row in db.query("select fetch_id from reports")}
     rows_file, worker_rows = None, {}
-    for file, offset, length, info, payload in iter_responses(warc_dir):
+    for file, offset, length, info, payload in iter_responses(data_dir / "warc"):
         summary.records += 1
         fetch_id = known.get((file, offset))
         if fetch_id is None:
             if file != rows_file:
-                rows_file, worker_rows = file, _worker_fetches(Path(data_dir), file)
+                rows_file, worker_rows = file, _worker_fetches(data_dir, file)
             row = worker_rows.get(offset) or _fetch_row(file, offset, length, info, payload)
             fetch_id = record_fetch(db, row)
             summary.fetches_added += 1
         candidate = fetch_id in report_fetches or (
             info["annotations"].get("role") == "document" and info["status"] == 200
         )
-        if candidate:
-            outcome = _store(db, fetch_id, info, payload)
-            summary.reports += outcome in ("new", "same")
-            summary.reports_new += outcome == "new"
-            if outcome.startswith("unreadable") and errors:
-                errors(f"{info['url']}: {outcome}")
-            summary.unreadable += outcome.startswith("unreadable")
+        fmt = sniff_format(payload, info["url"]) if candidate else None
+        if fmt in DOCUMENT_FORMATS:
+            sha256 = hashlib.sha256(payload).hexdigest()
+            yield (fetch_id, info, sha256), payload, info["url"], fmt
         if progress:
             progress(length)  # archive bytes done: a measure that is known before the end
-    db.conn.commit()
-    close_database(db)
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def _worker_databases(data_dir: Path) -> list[Path]:
@@ -164,20 +182,15 @@ def _fetch_row(file: str, offset: int, length: int, info: dict, payload: bytes) 
     }
 
 
-def _store(db, fetch_id: int, info: dict, payload: bytes) -> str:
-    fmt = sniff_format(payload, info["url"])
-    if fmt not in DOCUMENT_FORMATS:
-        return "skipped"
-    try:
-        read = read_report(payload, info["url"], fmt)
-    except ParseError as error:
-        return f"unreadable: {error}"
-    except Exception as error:  # a parser bug must not stop the build
-        return f"unreadable: internal error: {type(error).__name__}: {error}"
+def _store(db, fetch_id: int, info: dict, sha256: str, read) -> str:
+    """Store what reading one document gave: a report, None (not a report), or the error."""
+    if isinstance(read, (ParseError, ReaderDied)):
+        return f"unreadable: {read}"
+    if isinstance(read, Exception):  # a parser bug must not stop the build
+        return f"unreadable: internal error: {type(read).__name__}: {read}"
     if read is None:
         return "not a report"
     report, extractor, text = read
-    sha256 = hashlib.sha256(payload).hexdigest()
     store_text(db, sha256, extractor, text)
     annotations = info["annotations"]
     fetched = db.execute(

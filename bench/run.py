@@ -62,7 +62,7 @@ def docx_rate(seeds: list[Path], repeat: int = 5) -> float:
     return parse_documents_rate(documents, repeat)
 
 
-def build_rate(shared: Path, copies: int = 25) -> float:
+def build_rate(shared: Path, copies: int = 60) -> float:
     """nianbao build over an archive of the shared reports, each archived `copies` times."""
     import tempfile
 

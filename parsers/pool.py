@@ -1,9 +1,9 @@
 """Reading documents in worker processes.
 
 Reading a report is CPU-bound (trafilatura, pdfminer): in the crawler's process it holds up
-the reactor, so fetching waits on parsing and one core does all the work. Worker processes
-let the crawl fetch while documents are read, and a worker that dies on a hostile file takes
-only that file with it.
+the reactor, so fetching waits on parsing and one core does all the work; in `nianbao build`
+it leaves every core but one idle. Worker processes read while the caller fetches or writes,
+and a worker that dies on a hostile file takes only that file with it.
 """
 
 from __future__ import annotations
@@ -11,10 +11,16 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from parsers.text import ReadReport, read_report
+
+# (key, bytes, source, format or None): a document to read; the key comes back with it
+Job = tuple[object, bytes, str, str | None]
+Submitted = tuple[ProcessPoolExecutor | None, Future]
 
 
 class ReaderDied(Exception):
@@ -32,29 +38,64 @@ class ReaderPool:
         self.processes = default_processes() if processes is None else processes
         self._executor: ProcessPoolExecutor | None = None
 
-    def _pool(self) -> ProcessPoolExecutor:
+    async def read(self, data: bytes, source: str) -> ReadReport | None:
+        """read_report's result or exception, for a caller on an asyncio loop (the crawl)."""
+        job = (None, data, source, None)
+        submitted = self._submit(job)
+        for _ in range(2):
+            try:
+                return await asyncio.wrap_future(submitted[1])
+            except BrokenProcessPool:
+                submitted = self._retry(job, submitted)
+        raise ReaderDied("the reader process died on this file")
+
+    def read_all(
+        self, jobs: Iterable[Job], window: int | None = None
+    ) -> Iterator[tuple[object, ReadReport | None | Exception]]:
+        """(key, read_report's result or exception) for each job, in the jobs' order, with up
+        to `window` documents read ahead. `jobs` is consumed lazily, as results are taken."""
+        window = window or 4 * max(1, self.processes)
+        pending: deque[tuple[Job, Submitted]] = deque()
+        for job in jobs:
+            pending.append((job, self._submit(job)))
+            if len(pending) >= window:
+                yield self._outcome(*pending.popleft())
+        while pending:
+            yield self._outcome(*pending.popleft())
+
+    def _outcome(self, job: Job, submitted: Submitted):
+        for _ in range(2):
+            try:
+                return job[0], submitted[1].result()
+            except BrokenProcessPool:
+                submitted = self._retry(job, submitted)
+            except Exception as error:
+                return job[0], error
+        return job[0], ReaderDied("the reader process died on this file")
+
+    def _submit(self, job: Job) -> Submitted:
+        _, data, source, fmt = job
+        if self.processes == 0:
+            done: Future = Future()
+            try:
+                done.set_result(read_report(data, source, fmt))
+            except Exception as error:
+                done.set_exception(error)
+            return None, done
         if self._executor is None:
             # spawn, not fork: the parent runs a reactor and threads a fork would copy mid-flight
             self._executor = ProcessPoolExecutor(
                 self.processes, mp_context=multiprocessing.get_context("spawn")
             )
-        return self._executor
+        return self._executor, self._executor.submit(read_report, data, source, fmt)
 
-    async def read(self, data: bytes, source: str) -> ReadReport | None:
-        """read_report's result or exception; ReaderDied when the worker died twice on it."""
-        if self.processes == 0:
-            return read_report(data, source)
-        for _ in range(2):
-            pool = self._pool()
-            try:
-                return await asyncio.wrap_future(pool.submit(read_report, data, source))
-            except BrokenProcessPool:
-                # Every task of a broken pool fails; a second try in a fresh pool tells the
-                # file that killed the worker from the files that were merely queued with it.
-                if self._executor is pool:
-                    self._executor = None
-                    pool.shutdown(wait=False)
-        raise ReaderDied("the reader process died on this file")
+    def _retry(self, job: Job, broken: Submitted) -> Submitted:
+        # Every task of a broken pool fails; a second try in a fresh pool tells the file that
+        # killed the worker from the files that were merely queued with it.
+        if broken[0] is not None and self._executor is broken[0]:
+            self._executor = None
+            broken[0].shutdown(wait=False)
+        return self._submit(job)
 
     def close(self) -> None:
         if self._executor is not None:

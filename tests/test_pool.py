@@ -38,3 +38,19 @@ def test_worker_processes_read_reports_and_raise_parse_errors():
 def test_pool_of_zero_reads_in_process():
     with pytest.raises(ParseError):
         asyncio.run(ReaderPool(0).read(b"", "empty.html"))
+
+
+def test_read_all_keeps_the_order_of_the_documents():
+    pages = sorted((SHARED / "reports").glob("*.html"))
+    jobs = [(page.name, page.read_bytes(), str(page), None) for page in pages]
+    jobs.insert(1, ("broken.pdf", b"%PDF-1.4 truncated", "broken.pdf", "pdf"))
+    pool = ReaderPool(2)
+    try:
+        results = list(pool.read_all(jobs, window=2))
+    finally:
+        pool.close()
+    assert [key for key, _ in results] == [key for key, *_ in jobs]
+    outcomes = dict(results)
+    assert isinstance(outcomes["broken.pdf"], ParseError)
+    pingtan = outcomes["pingtan-2025.html"].report["applications"]["new_received"]["total"]
+    assert pingtan == EXPECTED_NEW

@@ -134,11 +134,13 @@ def portals() -> None:
     """List the portal registry (crawler/portals.yml)."""
     from crawler.registry import load_portals
 
-    for portal in load_portals():
+    registry = load_portals()
+    width = max((len(p.name) for p in registry), default=0)
+    for portal in registry:
         columns = len(portal.columns)
         state = "checked" if portal.checked else "unchecked"
         click.echo(
-            f"{portal.name:14} {portal.province or '':8} {portal.level or '':11} "
+            f"{portal.name:{width}} {portal.province or '':8} {portal.level or '':11} "
             f"{columns} column{'s' if columns != 1 else ' '} {state:9} {portal.title}"
         )
 

@@ -64,7 +64,7 @@ def nianbao_crawl_rate(reports_per_column: int = 60) -> tuple[float, int, int]:
     with demo_portal_with(reports_per_column) as portal, tempfile.TemporaryDirectory() as data:
         urls = [a for url in portal.column_urls.values() for a in ("--start-url", url)]
         result = subprocess.run(
-            [nianbao, "crawl", *urls, "--portal", "bench", "--data", data, *settings],
+            [nianbao, "crawl", "--verbose", *urls, "--portal", "bench", "--data", data, *settings],
             capture_output=True,
             text=True,
             timeout=600,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import socket
 from contextlib import contextmanager
@@ -94,6 +95,20 @@ def check_redis(url: str) -> None:
         raise RedisUnavailable(f"Redis at {url}: {error}") from None
 
 
+def quiet_startup_logs(settings: Settings) -> CrawlerProcess:
+    """The crawler process, its log without Scrapy's multi-line dumps (versions, settings,
+    middleware lists, final stats): in a cron log the progress and summary lines say what a
+    run did. `nianbao crawl --verbose` keeps them."""
+    quiet = settings.getlist("NIANBAO_QUIET_LOGGERS")
+    if quiet:
+        settings.set("LOG_VERSIONS", [], priority="cmdline")
+    process = CrawlerProcess(settings)
+    # after CrawlerProcess: its logging set-up resets the levels of existing scrapy loggers
+    for name in quiet:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    return process
+
+
 def crawl_settings(
     data_dir: Path, portal: str | None = None, overrides: dict | None = None
 ) -> Settings:
@@ -131,7 +146,8 @@ def run_crawl(
         started, host = now(), socket.gethostname()
         runs = {name: start_run(db, name, started, host, os.getpid()) for name in names}
         close_database(db)
-        process = CrawlerProcess(crawl_settings(data_dir, portal, overrides))
+        settings = crawl_settings(data_dir, portal, overrides)
+        process = quiet_startup_logs(settings)
         crawler = process.create_crawler(AnnualReportsSpider)
         registry = [
             {"name": p.name, "columns": list(p.columns), "info": p.info()} for p in portals or []

@@ -43,6 +43,15 @@ REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 LOG_DATEFORMAT = "%H:%M:%S"
+# Loggers `nianbao crawl` keeps at WARNING unless --verbose: startup dumps and the final stats.
+NIANBAO_QUIET_LOGGERS = [
+    "scrapy.addons",
+    "scrapy.crawler",
+    "scrapy.extensions.logstats",
+    "scrapy.middleware",
+    "scrapy.statscollectors",
+    "scrapy.utils.log",
+]
 
 # nianbao's own settings
 NIANBAO_DATA = "data"  # nianbao.db and warc/ live here

@@ -75,6 +75,9 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
 @data_option()
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @click.option(
+    "-v", "--verbose", is_flag=True, help="Scrapy's whole log: settings, middlewares, final stats."
+)
+@click.option(
     "--redis",
     "redis_url",
     metavar="redis://HOST:PORT/DB",
@@ -89,7 +92,7 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
     help="A Scrapy setting, e.g. -s DOWNLOAD_DELAY=2.",
 )
 def crawl(
-    start_urls, portal_names, all_portals, data_dir, ignore_robots, redis_url, overrides
+    start_urls, portal_names, all_portals, data_dir, ignore_robots, verbose, redis_url, overrides
 ) -> None:
     """Crawl 年报 columns, archive every response (WARC) and store the reports found.
 
@@ -117,6 +120,8 @@ def crawl(
     settings = dict(o.split("=", 1) for o in overrides)
     if ignore_robots:
         settings["ROBOTSTXT_OBEY"] = False
+    if verbose:
+        settings["NIANBAO_QUIET_LOGGERS"] = []
     try:
         summary = run_crawl(
             Path(data_dir), list(start_urls), label, portals, settings, redis_url=redis_url

@@ -118,6 +118,9 @@ def crawl(
         raise click.UsageError("give --start-url URL, --portal NAME or --all")
     label = portal_names[0] if start_urls and portal_names else None
     settings = dict(o.split("=", 1) for o in overrides)
+    registered = {p.name: p for p in load_portals()}
+    if label in registered:  # a registry portal's new column: its province and level still apply
+        settings["NIANBAO_PORTAL_INFO"] = registered[label].info()
     if ignore_robots:
         settings["ROBOTSTXT_OBEY"] = False
     if verbose:

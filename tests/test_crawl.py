@@ -174,26 +174,41 @@ class FlakyColumn(BaseHTTPRequestHandler):
         pass
 
 
-def test_retries_back_off_and_every_attempt_is_archived(tmp_path):
-    FlakyColumn.column_hits = []
+@pytest.fixture
+def flaky_column():
+    FlakyColumn.column_hits, FlakyColumn.failures = [], 2
     server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyColumn)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        column = f"http://127.0.0.1:{server.server_address[1]}/col/"
-        result = subprocess.run(
-            [NIANBAO, "crawl", "--start-url", column, "--data", str(tmp_path), *FAST]
-            + ["-s", "RETRY_BACKOFF_BASE=0.4"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    finally:
-        server.shutdown()
+    yield f"http://127.0.0.1:{server.server_address[1]}/col/"
+    server.shutdown()
+
+
+def crawl_column(column: str, data: Path, *options: str) -> None:
+    result = subprocess.run(
+        [NIANBAO, "crawl", "--start-url", column, "--data", str(data), *FAST, *options],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_retries_back_off_and_every_attempt_is_archived(flaky_column, tmp_path):
+    crawl_column(flaky_column, tmp_path, "-s", "RETRY_BACKOFF_BASE=0.4")
     hits = FlakyColumn.column_hits
     assert len(hits) == 3
     # first retry after >= 0.4 s, the second after >= 0.8 s
     assert hits[1] - hits[0] >= 0.4 and hits[2] - hits[1] >= 0.8
-    statuses = [s for (s,) in query(tmp_path, "select status from fetches where url = ?", [column])]
+    statuses = [
+        s for (s,) in query(tmp_path, "select status from fetches where url = ?", [flaky_column])
+    ]
     assert sorted(statuses) == [200, 503, 503]
     assert query(tmp_path, "select count(*) from reports")[0][0] == 1
+
+
+def test_a_new_column_of_a_registry_portal_gets_its_province_and_level(flaky_column, tmp_path):
+    FlakyColumn.failures = 0
+    crawl_column(flaky_column, tmp_path, "--portal", "pingtan")
+    assert query(tmp_path, "select portal, province, level from reports") == [
+        ("pingtan", "福建省", "prefecture")
+    ]

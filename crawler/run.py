@@ -49,10 +49,14 @@ class CrawlSummary:
 
     def line(self) -> str:
         return (
-            f"{self.pages} responses archived, {self.reports_new} new reports, "
-            f"{self.reports_changed} changed, {self.blocked} blocked, "
-            f"{self.errors} errors ({self.finish_reason})"
+            f"{counted(self.pages, 'response')} archived, "
+            f"{counted(self.reports_new, 'new report')}, {self.reports_changed} changed, "
+            f"{self.blocked} blocked, {counted(self.errors, 'error')} ({self.finish_reason})"
         )
+
+
+def counted(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def now() -> str:

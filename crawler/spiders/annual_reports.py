@@ -233,17 +233,38 @@ class AnnualReportsSpider(scrapy.Spider):
         )
 
     def attachment_links(self, response: Response, text: str) -> Iterator[str]:
+        """Links to the report as a document: by the file name in the URL's path or query
+        (`downfile.jsp?filename=….pdf`), or by the link's text (`附件：…年度报告.pdf` on an
+        extensionless download URL)."""
         selector = Selector(text=text, base_url=response.url)
-        candidates = selector.css(
-            "a::attr(href), iframe::attr(src), embed::attr(src), object::attr(data)"
-        ).getall()
-        candidates += WINDOW_OPEN.findall(text)
+        candidates = [
+            (link.attrib.get("href", ""), " ".join(link.css("::text").getall()))
+            for link in selector.css("a[href]")
+        ]
+        candidates += [
+            (src, "") for src in selector.css("iframe::attr(src), embed::attr(src)").getall()
+        ]
+        candidates += [(src, "") for src in selector.css("object::attr(data)").getall()]
+        candidates += [(src, "") for src in WINDOW_OPEN.findall(text)]
         seen = set()
-        for href in candidates:
+        for href, label in candidates:
+            if not href.strip() or href.strip().lower().startswith(("javascript:", "mailto:")):
+                continue
             url = _unwrap_viewer(response.urljoin(href.strip()))
-            if ATTACHMENT.search(urlparse(url).path + "?") and url not in seen:
+            if url not in seen and (_names_a_document(url) or ATTACHMENT.search(label.strip())):
                 seen.add(url)
                 yield url
+
+
+def _names_a_document(url: str) -> bool:
+    parsed = urlparse(url)
+    if ATTACHMENT.search(parsed.path + "?"):
+        return True
+    return any(
+        ATTACHMENT.search(value + "?")
+        for values in parse_qs(parsed.query).values()
+        for value in values
+    )
 
 
 def _unwrap_viewer(url: str) -> str:

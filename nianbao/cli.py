@@ -182,11 +182,15 @@ def serve(data_dir, port, host) -> None:
     """Serve the database read-only in Datasette, with metadata.yml and the plugins."""
     from pathlib import Path
 
-    from nianbao.serve import checkpoint, datasette_command
+    from nianbao.serve import PortInUse, check_port_free, checkpoint, datasette_command
 
     database = Path(data_dir) / "nianbao.db"
     if not database.is_file():
         raise click.ClickException(f"{database}: no database (run `nianbao build` first)")
+    try:
+        check_port_free(host, port, "--port")
+    except PortInUse as error:
+        raise click.ClickException(str(error)) from None
     checkpoint(database)
     command = datasette_command(database, host, port)
     click.echo(f"nianbao serve: http://{host}:{port}/", err=True)

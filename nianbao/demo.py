@@ -6,15 +6,14 @@ type (`nianbao crawl`, `nianbao serve`), so the demo exercises exactly what they
 
 from __future__ import annotations
 
-import errno
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from crawler.demoportal import DemoPortal
+from nianbao.serve import PortInUse, check_port_free
 
 # A local portal needs no throttling; the delay still keeps the crawl polite in form.
 DEMO_CRAWL_SETTINGS = {
@@ -51,18 +50,6 @@ def nianbao_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "nianbao", *args]
 
 
-def check_port_free(host: str, port: int, option: str) -> None:
-    if port == 0:
-        return
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            if error.errno == errno.EADDRINUSE:
-                raise DemoError(f"port {port} is in use: choose another with {option}") from None
-            raise
-
-
 def run(command: list[str], step: str) -> None:
     """Run one step; a failed step stops the demo with its name."""
     status = subprocess.run(command).returncode
@@ -79,9 +66,12 @@ def run_demo(
 ) -> None:
     """Crawl the demo portal into data_dir, build the database, then serve it until Ctrl-C."""
     host = "127.0.0.1"
-    check_port_free(host, portal_port, "--portal-port")
-    if serve:
-        check_port_free(host, port, "--port")
+    try:
+        check_port_free(host, portal_port, "--portal-port")
+        if serve:
+            check_port_free(host, port, "--port")
+    except PortInUse as error:
+        raise DemoError(str(error)) from None
     fresh_demo_directory(data_dir)
     with DemoPortal(host=host, port=portal_port) as portal:
         echo(f"demo portal: {portal.base_url}/ (TRS, Hanweb and plain-list 年报 columns)")

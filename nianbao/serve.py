@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 from pathlib import Path
 
@@ -18,6 +20,25 @@ SETTINGS = {
     # reports.text holds whole reports: show the start of long cells, the row page has all
     "truncate_cells_html": "160",
 }
+
+
+class PortInUse(RuntimeError):
+    """Something already listens on the port; the message names the option to change."""
+
+
+def check_port_free(host: str, port: int, option: str) -> None:
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # as the server will: a port left in TIME_WAIT is free, one with a listener is not
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortInUse(f"port {port} is in use: choose another with {option}") from None
+            raise
 
 
 def checkpoint(database: Path) -> None:

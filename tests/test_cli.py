@@ -1,6 +1,8 @@
 """`nianbao parse` as a user runs it: JSON Lines out, one-line errors, the batch goes on."""
 
 import json
+import socket
+import sqlite3
 import subprocess
 
 from tests.conftest import NIANBAO, SHARED
@@ -41,3 +43,21 @@ def test_bad_inputs_get_one_line_errors_and_the_rest_is_parsed(tmp_path):
     assert "empty" in errors[0] and "binary" in errors[1] and "No such file" in errors[2]
     [report] = [json.loads(line) for line in result.stdout.splitlines()]
     assert report["applications"]["new_received"]["total"] == 14069
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path):
+    sqlite3.connect(tmp_path / "nianbao.db").close()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        result = subprocess.run(
+            [NIANBAO, "serve", "--data", str(tmp_path), "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        f"Error: port {port} is in use: choose another with --port"
+    ]

@@ -9,6 +9,7 @@ and a worker that dies on a hostile file takes only that file with it.
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 from collections import deque
@@ -17,6 +18,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from parsers.text import ReadReport, read_report
+
+logger = logging.getLogger(__name__)
 
 # (key, bytes, source, format or None): a document to read; the key comes back with it
 Job = tuple[object, bytes, str, str | None]
@@ -82,12 +85,18 @@ class ReaderPool:
             except Exception as error:
                 done.set_exception(error)
             return None, done
-        if self._executor is None:
-            # spawn, not fork: the parent runs a reactor and threads a fork would copy mid-flight
-            self._executor = ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("spawn")
-            )
-        return self._executor, self._executor.submit(read_report, data, source, fmt)
+        try:
+            if self._executor is None:
+                # spawn, not fork: the parent runs a reactor and threads fork would copy mid-flight
+                self._executor = ProcessPoolExecutor(
+                    self.processes, mp_context=multiprocessing.get_context("spawn")
+                )
+            return self._executor, self._executor.submit(read_report, data, source, fmt)
+        except (OSError, NotImplementedError) as error:
+            # A container without /dev/shm cannot make the pool's semaphores: slower, but read.
+            logger.warning("no reader processes (%s): reading documents in this process", error)
+            self._executor, self.processes = None, 0
+            return self._submit(job)
 
     def _retry(self, job: Job, broken: Submitted) -> Submitted:
         # Every task of a broken pool fails; a second try in a fresh pool tells the file that

@@ -54,3 +54,16 @@ def test_read_all_keeps_the_order_of_the_documents():
     assert isinstance(outcomes["broken.pdf"], ParseError)
     pingtan = outcomes["pingtan-2025.html"].report["applications"]["new_received"]["total"]
     assert pingtan == EXPECTED_NEW
+
+
+def test_without_worker_processes_documents_are_read_in_process(monkeypatch):
+    # What a container without /dev/shm does to multiprocessing's semaphores.
+    def no_semaphores(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr("parsers.pool.ProcessPoolExecutor", no_semaphores)
+    page = SHARED / "reports" / "pingtan-2025.html"
+    pool = ReaderPool(2)
+    [(_, read)] = list(pool.read_all([("page", page.read_bytes(), str(page), None)]))
+    assert pool.processes == 0
+    assert read.report["applications"]["new_received"]["total"] == EXPECTED_NEW

@@ -254,9 +254,17 @@ def start_run(
 
 
 def finish_run(
-    db: sqlite_utils.Database, run_id: int, finished_at: str, status: str, note: str | None = None
+    db: sqlite_utils.Database,
+    run_id: int,
+    finished_at: str,
+    status: str,
+    note: str | None = None,
+    unreachable: int = 0,
 ) -> dict:
-    """Close a run: count what its portal's fetches and reports became in its time window."""
+    """Close a run: count what its portal's fetches and reports became in its time window.
+
+    `unreachable`: requests given up without a response (no fetch row to count them). A run
+    that fetched nothing and met errors failed, whatever Scrapy's finish reason."""
     run = db["crawl_runs"].get(run_id)
     window = [run["started_at"], finished_at]
     portal_clause = "portal = ?" if run["portal"] else "portal is null"
@@ -276,10 +284,12 @@ def finish_run(
     counts = {
         "pages": fetches[0],
         "blocked": fetches[1],
-        "errors": fetches[2],
+        "errors": fetches[2] + unreachable,
         "reports_new": reports[0],
         "reports_changed": reports[1],
     }
+    if counts["pages"] == 0 and counts["errors"] > 0:
+        status = "failed"
     with db.conn:
         db["crawl_runs"].update(
             run_id, {"finished_at": finished_at, "status": status, "note": note, **counts}

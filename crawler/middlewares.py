@@ -192,6 +192,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         result = super().process_exception(request, exception)
         if isinstance(result, Request):
             await asyncio.sleep(self.delay(result))
+        elif result is None and isinstance(exception, self.exceptions_to_retry):
+            # Given up (RetryMiddleware logged why): nothing was archived, so no fetch row
+            # will count it as an error.
+            portal = request.meta.get("portal") or self.crawler.settings.get("NIANBAO_PORTAL")
+            self.crawler.stats.inc_value(f"nianbao/unreachable/{portal}")
         return result
 
     def delay(self, retry: Request, asked: float | None = None) -> float:

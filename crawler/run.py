@@ -54,6 +54,12 @@ class CrawlSummary:
             f"{self.blocked} blocked, {counted(self.errors, 'error')} ({self.finish_reason})"
         )
 
+    @property
+    def failed(self) -> bool:
+        """Scrapy stopped early, or nothing at all could be fetched (a portal down, a bad
+        URL); errors beside fetched pages (a 404 report) are counted, not failures."""
+        return self.finish_reason != "finished" or (self.pages == 0 and self.errors > 0)
+
 
 def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
@@ -110,7 +116,18 @@ def quiet_startup_logs(settings: Settings) -> CrawlerProcess:
     # after CrawlerProcess: its logging set-up resets the levels of existing scrapy loggers
     for name in quiet:
         logging.getLogger(name).setLevel(logging.WARNING)
+    if quiet:
+        for name in ("scrapy.core.scraper", "scrapy.downloadermiddlewares.robotstxt"):
+            logging.getLogger(name).addFilter(without_download_tracebacks)
     return process
+
+
+def without_download_tracebacks(record: logging.LogRecord) -> bool:
+    """A page that could not be downloaded is one line in the log, not a 60-line traceback:
+    the retry middleware's line before it already says why."""
+    if record.getMessage().startswith("Error downloading"):
+        record.exc_info = record.exc_text = None
+    return True
 
 
 def crawl_settings(
@@ -168,9 +185,14 @@ def run_crawl(
         db = open_database(database)
         finished = now()
         totals = {"pages": 0, "reports_new": 0, "reports_changed": 0, "blocked": 0, "errors": 0}
-        for run_id in runs.values():
+        for name, run_id in runs.items():
             counts = finish_run(
-                db, run_id, finished, "finished" if reason == "finished" else "failed", note=reason
+                db,
+                run_id,
+                finished,
+                "finished" if reason == "finished" else "failed",
+                note=reason,
+                unreachable=stats.get(f"nianbao/unreachable/{name}", 0),
             )
             totals = {key: totals[key] + counts[key] for key in totals}
         close_database(db)

@@ -101,6 +101,7 @@ def crawl(
     processes on any machines crawl together; `nianbao build` then merges their archives.
     """
     from pathlib import Path
+    from urllib.parse import urlsplit
 
     from crawler.registry import find_portal, load_portals
     from crawler.run import CrawlLocked, RedisUnavailable, run_crawl
@@ -116,6 +117,10 @@ def crawl(
         raise click.ClickException(error.args[0]) from None
     if not portals and not start_urls:
         raise click.UsageError("give --start-url URL, --portal NAME or --all")
+    for url in start_urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise click.BadParameter(f"{url}: not an http(s) URL", param_hint="--start-url")
     label = portal_names[0] if start_urls and portal_names else None
     settings = dict(o.split("=", 1) for o in overrides)
     registered = {p.name: p for p in load_portals()}
@@ -133,7 +138,7 @@ def crawl(
         click.echo(f"nianbao crawl: {error}", err=True)
         raise SystemExit(75) from None  # EX_TEMPFAIL: cron may try again later
     click.echo(f"nianbao crawl: {summary.line()}", err=True)
-    if summary.finish_reason != "finished":
+    if summary.failed:
         raise SystemExit(1)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import threading
@@ -212,3 +213,22 @@ def test_a_new_column_of_a_registry_portal_gets_its_province_and_level(flaky_col
     assert query(tmp_path, "select portal, province, level from reports") == [
         ("pingtan", "福建省", "prefecture")
     ]
+
+
+def test_an_unreachable_portal_fails_the_run_in_a_few_lines(tmp_path):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = subprocess.run(
+        [NIANBAO, "crawl", "--start-url", f"http://127.0.0.1:{port}/col/", "--data", str(tmp_path)]
+        + ["-s", "RETRY_TIMES=1", "-s", "RETRY_BACKOFF_BASE=0.05"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1  # cron mails a failed run
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("nianbao crawl: 0 responses archived")
+    assert "2 errors" in result.stderr.splitlines()[-1]
+    # and the run's row in crawl_runs says so
+    assert query(tmp_path, "select status, pages, errors from crawl_runs") == [("failed", 0, 2)]

@@ -105,7 +105,7 @@ def check_redis(url: str) -> None:
         raise RedisUnavailable(f"Redis at {url}: {error}") from None
 
 
-def quiet_startup_logs(settings: Settings) -> CrawlerProcess:
+def crawler_process(settings: Settings) -> CrawlerProcess:
     """The crawler process, its log without Scrapy's multi-line dumps (versions, settings,
     middleware lists, final stats): in a cron log the progress and summary lines say what a
     run did. `nianbao crawl --verbose` keeps them."""
@@ -168,7 +168,7 @@ def run_crawl(
         runs = {name: start_run(db, name, started, host, os.getpid()) for name in names}
         close_database(db)
         settings = crawl_settings(data_dir, portal, overrides)
-        process = quiet_startup_logs(settings)
+        process = crawler_process(settings)
         crawler = process.create_crawler(AnnualReportsSpider)
         registry = [
             {"name": p.name, "columns": list(p.columns), "info": p.info()} for p in portals or []

@@ -170,13 +170,13 @@ def recover(directory: Path) -> list[str]:
     recovered = []
     host = short_host()
     for path in sorted(Path(directory).glob("*.warc.gz" + OPEN_SUFFIX)):
-        parts = path.name[: -len(".warc.gz" + OPEN_SUFFIX)].split("-")
+        # writer_tag, not a split on "-": host names such as ip-10-0-0-7 hold dashes too
+        writer_host, _, pid = (writer_tag(path.name) or "").rpartition("-")
         if (
-            len(parts) >= 4
-            and parts[-3] == host
-            and parts[-2].isdigit()
-            and int(parts[-2]) != os.getpid()
-            and _pid_alive(int(parts[-2]))
+            writer_host == host
+            and pid.isdigit()
+            and int(pid) != os.getpid()
+            and _pid_alive(int(pid))
         ):
             continue
         try:

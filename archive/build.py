@@ -24,6 +24,7 @@ from archive.database import (
     Provenance,
     close_database,
     open_database,
+    open_read_only,
     record_fetch,
     store_report,
     store_text,
@@ -124,7 +125,7 @@ def _worker_databases(data_dir: Path) -> list[Path]:
 
 
 def _read_rows(path: Path, sql: str, params: list) -> list[dict]:
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection = open_read_only(path)
     try:
         connection.row_factory = sqlite3.Row
         return [dict(row) for row in connection.execute(sql, params)]

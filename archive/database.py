@@ -7,6 +7,7 @@ crash leaves either the whole report or none of it.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,6 +178,11 @@ def worker_database(data_dir: Path | str, tag: str) -> Path:
     `nianbao build` finds the provenance row of each of their records.
     """
     return Path(data_dir) / WORKERS_DIR / f"{tag}.db"
+
+
+def open_read_only(path: Path | str) -> sqlite3.Connection:
+    """Another process's database, read without taking a write lock or creating it."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
 def open_database(path: Path | str) -> sqlite_utils.Database:

@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from crawler.demoportal import KINDS, DemoPortal
+from crawler.run import setting_args
 
 # Politeness off: the bench measures the machine, not the delays a real portal gets.
 UNTHROTTLED = {
@@ -60,7 +61,7 @@ def demo_portal_with(reports_per_column: int) -> DemoPortal:
 def nianbao_crawl_rate(reports_per_column: int = 60) -> tuple[float, int, int]:
     """Responses/s of `nianbao crawl` over the demo portal grown by 3 × reports_per_column."""
     nianbao = shutil.which("nianbao", path=str(Path(sys.executable).parent)) or "nianbao"
-    settings = [a for key, value in UNTHROTTLED.items() for a in ("-s", f"{key}={value}")]
+    settings = setting_args(UNTHROTTLED)
     with demo_portal_with(reports_per_column) as portal, tempfile.TemporaryDirectory() as data:
         urls = [a for url in portal.column_urls.values() for a in ("--start-url", url)]
         result = subprocess.run(

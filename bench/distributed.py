@@ -20,18 +20,14 @@ import time
 from pathlib import Path
 
 from archive.database import WORKERS_DIR
+from bench.crawl import UNTHROTTLED
 from crawler.demoportal import DEFAULT_DOCUMENTS, DemoPortal
 from crawler.localredis import LocalRedis, redis_server_binary
+from crawler.run import setting_args
 
 NIANBAO = str(Path(sys.executable).parent / "nianbao")
-IMPOLITE = [
-    "-s", "NIANBAO_DOMAIN_DELAY=0",
-    "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "DOWNLOAD_DELAY=0",
-    "-s", "CONCURRENT_REQUESTS=16",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-    "-s", "LOG_LEVEL=WARNING",
-]  # fmt: skip
+# bench.crawl's politeness-off settings, and no shared per-host delay either
+IMPOLITE = setting_args({**UNTHROTTLED, "LOG_LEVEL": "WARNING", "NIANBAO_DOMAIN_DELAY": "0"})
 
 
 # The plain column is left as it is: its list pages link only to their neighbours, so its

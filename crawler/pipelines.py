@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from archive.database import Provenance, store_report, store_text
@@ -52,11 +51,11 @@ class ReportPipeline:
             self.stats.inc_value("nianbao/not_reports")
             return item
         report, extractor, text = read
-        sha256 = hashlib.sha256(item.body).hexdigest()
-        store_text(self.store.db, sha256, extractor, text)
-        fetched_at = self.store.db.execute(
-            "select fetched_at from fetches where id = ?", [item.fetch_id]
+        # ArchiveMiddleware hashed these bytes when it archived them
+        fetched_at, sha256 = self.store.db.execute(
+            "select fetched_at, sha256 from fetches where id = ?", [item.fetch_id]
         ).fetchone()
+        store_text(self.store.db, sha256, extractor, text)
         report_id = store_report(
             self.store.db,
             report,
@@ -65,7 +64,7 @@ class ReportPipeline:
                 url=item.url,
                 page_url=item.page_url,
                 sha256=sha256,
-                fetched_at=fetched_at[0] if fetched_at else None,
+                fetched_at=fetched_at,
                 fetch_id=item.fetch_id,
                 portal=item.portal,
                 province=info.get("province"),

@@ -130,6 +130,11 @@ def without_download_tracebacks(record: logging.LogRecord) -> bool:
     return True
 
 
+def setting_args(settings: dict[str, str]) -> list[str]:
+    """The -s NAME=VALUE arguments of `nianbao crawl` that set `settings`."""
+    return [arg for key, value in settings.items() for arg in ("-s", f"{key}={value}")]
+
+
 def crawl_settings(
     data_dir: Path, portal: str | None = None, overrides: dict | None = None
 ) -> Settings:

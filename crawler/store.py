@@ -15,7 +15,7 @@ import sqlite_utils
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.database import close_database, latest_report, open_database
+from archive.database import close_database, latest_report, open_database, open_read_only
 from archive.warc import WarcArchive, recover
 
 
@@ -26,7 +26,11 @@ class CrawlStore:
         database = Path(database) if database else main
         self.db = open_database(database)
         # A worker's own database starts empty: what the built archive holds is known too.
-        self.archive_db = _read_only(main) if database != main and main.exists() else None
+        self.archive_db = (
+            sqlite_utils.Database(open_read_only(main))
+            if database != main and main.exists()
+            else None
+        )
         recover(self.data_dir / "warc")  # files a killed crawl left open
         self.warc = WarcArchive(self.data_dir / "warc", max_bytes=warc_max_bytes)
 
@@ -61,7 +65,3 @@ class CrawlStore:
                 lambda spider: store.close(), signal=signals.spider_closed, weak=False
             )
         return store
-
-
-def _read_only(path: Path) -> sqlite_utils.Database:
-    return sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))

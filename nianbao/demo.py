@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crawler.demoportal import DemoPortal
+from crawler.run import setting_args
 from nianbao.serve import PortInUse, check_port_free
 
 # A local portal needs no throttling; the delay still keeps the crawl polite in form.
@@ -76,9 +77,7 @@ def run_demo(
     with DemoPortal(host=host, port=portal_port) as portal:
         echo(f"demo portal: {portal.base_url}/ (TRS, Hanweb and plain-list 年报 columns)")
         start_urls = [a for url in portal.column_urls.values() for a in ("--start-url", url)]
-        settings = [
-            a for key, value in DEMO_CRAWL_SETTINGS.items() for a in ("-s", f"{key}={value}")
-        ]
+        settings = setting_args(DEMO_CRAWL_SETTINGS)
         data = ["--data", str(data_dir)]
         echo(
             "crawling it: every response is archived to WARC; the portal sets the traps real "

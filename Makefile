@@ -7,7 +7,7 @@ SHARED ?= ../shared
 # Debian packages (Chromium for browser tests, LibreOffice for .doc): one per line.
 SYSTEM_PACKAGES := $(shell grep -v '^\#' ci/apt-packages.txt)
 
-.PHONY: install system-deps demo test lint bench clean
+.PHONY: install system-deps demo test lint bench fixtures clean
 
 $(BIN)/nianbao: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,11 @@ lint: install
 	$(BIN)/ruff check .
 
 bench: install
-	$(BIN)/python -m bench.run --shared $(SHARED)
+	$(BIN)/python -m bench.run
+
+# Copies new and changed reports of ../shared (or SHARED=DIR) into tests/fixtures/.
+fixtures: install
+	$(BIN)/python -m tests.refresh_fixtures $(SHARED)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -90,7 +90,12 @@ def build_rate(shared: Path, copies: int = 60) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--shared", type=Path, default=Path("../shared"))
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "tests" / "fixtures",
+        help="Directory of seeds/ and reports/ (default: the test fixtures).",
+    )
     args = parser.parse_args()
     seeds = sorted(args.shared.glob("seeds/*.txt"))
     pages = sorted(args.shared.glob("reports/*.html"))

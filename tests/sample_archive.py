@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archive.warc import WarcArchive
-from tests.conftest import SHARED
+from tests.conftest import FIXTURES
 
 # Real reports, with the province of the body that published each.
 DOCUMENTS = {
@@ -26,7 +26,7 @@ def write_sample_archive(data_dir: Path) -> dict[str, str]:
     archive = WarcArchive(data_dir / "warc")
     urls = {}
     for name, province in DOCUMENTS.items():
-        path = SHARED / name
+        path = FIXTURES / name
         url = f"http://portal.test/nianbao/{path.name}"
         archive.write(
             url,

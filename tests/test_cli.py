@@ -5,7 +5,7 @@ import socket
 import sqlite3
 import subprocess
 
-from tests.conftest import NIANBAO, SHARED
+from tests.conftest import FIXTURES, NIANBAO
 
 
 def run(*args, cwd=None):
@@ -15,7 +15,7 @@ def run(*args, cwd=None):
 
 
 def test_parse_prints_one_json_object_per_input():
-    seeds = sorted(SHARED.glob("seeds/*.txt"))
+    seeds = sorted(FIXTURES.glob("seeds/*.txt"))
     result = run("parse", *seeds)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -26,7 +26,7 @@ def test_parse_prints_one_json_object_per_input():
 
 
 def test_bad_inputs_get_one_line_errors_and_the_rest_is_parsed(tmp_path):
-    good = SHARED / "reports/synthetic-city-2025.html"
+    good = FIXTURES / "reports/synthetic-city-2025.html"
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     binary = tmp_path / "noise.txt"

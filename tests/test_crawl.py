@@ -16,7 +16,7 @@ import pytest
 
 from crawler.demoportal import DemoPortal
 from tests.archive_checks import assert_archive_backs_every_fetch, query
-from tests.conftest import NIANBAO, SHARED
+from tests.conftest import FIXTURES, NIANBAO
 
 FAST = [
     "-s",
@@ -161,7 +161,7 @@ class FlakyColumn(BaseHTTPRequestHandler):
             link = '<a href="/art/1.html">2025年政府信息公开工作年度报告</a>'
             return self.reply(200, f"<html><body><ul><li>{link}</li></ul></body></html>".encode())
         if self.path == "/art/1.html":
-            return self.reply(200, (SHARED / "reports" / "pingtan-2025.html").read_bytes())
+            return self.reply(200, (FIXTURES / "reports" / "pingtan-2025.html").read_bytes())
         self.reply(404, b"")
 
     def reply(self, status: int, body: bytes) -> None:

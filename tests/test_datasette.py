@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from archive.build import build
-from tests.conftest import NIANBAO, ROOT, SHARED
+from tests.conftest import FIXTURES, NIANBAO, ROOT
 from tests.sample_archive import DOCUMENTS, write_sample_archive
 
 ARTIFACTS = ROOT / "artifacts"
@@ -104,7 +104,7 @@ def test_archived_copy_returns_the_original_bytes(site):
     base, _, urls = site
     rows = get_json(base + "/nianbao/reports.json?_shape=array&_col=url&_col=fetch_id&_size=max")
     for row in rows:
-        original = (SHARED / urls[row["url"]]).read_bytes()
+        original = (FIXTURES / urls[row["url"]]).read_bytes()
         with urllib.request.urlopen(f"{base}/-/archive/{row['fetch_id']}") as response:
             assert response.read() == original
             assert "sandbox" in response.headers.get("Content-Security-Policy", "sandbox")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from crawler.demoportal import DemoPortal
 from parsers.template import APPLICANT_COLUMNS
-from tests.conftest import NIANBAO, SHARED
+from tests.conftest import FIXTURES, NIANBAO
 
 
 def free_port() -> int:
@@ -29,8 +29,8 @@ def demo_report_count() -> int:
 
 
 def expected_reports() -> list[dict]:
-    paths = sorted(SHARED.glob("seeds/*.expected.json")) + sorted(
-        SHARED.glob("reports/*.expected.json")
+    paths = sorted(FIXTURES.glob("seeds/*.expected.json")) + sorted(
+        FIXTURES.glob("reports/*.expected.json")
     )
     return [json.loads(path.read_text(encoding="utf-8")) for path in paths]
 
@@ -130,5 +130,5 @@ def test_bundled_demo_documents_are_the_shared_reports():
     # The demo's documents are copies of the shared reports: kept in step.
     bundled = Path(__file__).resolve().parent.parent / "crawler" / "demo_documents"
     for path in bundled.iterdir():
-        shared = SHARED / ("seeds" if path.suffix == ".txt" else "reports") / path.name
+        shared = FIXTURES / ("seeds" if path.suffix == ".txt" else "reports") / path.name
         assert path.read_bytes() == shared.read_bytes(), path.name

@@ -29,23 +29,23 @@ from parsers.documents import (
 )
 from parsers.template import ACTIVE_FIELDS, APPLICANT_COLUMNS, application_rows
 from tests import reportgen
-from tests.conftest import NIANBAO, SHARED, assert_matches_expected, load_expected
+from tests.conftest import FIXTURES, NIANBAO, assert_matches_expected, load_expected
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_office = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
-HUAIAN = SHARED / "reports/huaian-2024.pdf"
-GOOD_HTML = SHARED / "reports/synthetic-city-2025.html"
+HUAIAN = FIXTURES / "reports/huaian-2024.pdf"
+GOOD_HTML = FIXTURES / "reports/synthetic-city-2025.html"
 
 
 def report_2019() -> dict:
     """Seed 003: a 2019-format report with 行政检查 / 行政确认 rows under 其他对外管理服务事项."""
-    report = load_expected(SHARED / "seeds/003_8e92e5233c244faa.expected.json")
+    report = load_expected(FIXTURES / "seeds/003_8e92e5233c244faa.expected.json")
     report["title"] = "北京市大兴区西红门镇人民政府2020年政府信息公开工作年度报告"
     return report
 
 
 def report_2021() -> dict:
-    report = load_expected(SHARED / "reports/synthetic-city-2025.expected.json")
+    report = load_expected(FIXTURES / "reports/synthetic-city-2025.expected.json")
     report["title"] = "测试市人民政府2025年政府信息公开工作年度报告"
     return report
 
@@ -350,7 +350,7 @@ def test_docx_automatic_chinese_numbering_is_rendered(tmp_path):
 
 
 def test_huaian_pdf_parses_to_its_expected_object():
-    expected = load_expected(SHARED / "reports/huaian-2024.expected.json")
+    expected = load_expected(FIXTURES / "reports/huaian-2024.expected.json")
     parsed = parse_path(HUAIAN)
     assert_matches_expected(parsed, expected)
     assert parsed["format"] == "pdf"

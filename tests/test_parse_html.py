@@ -6,9 +6,9 @@ import pytest
 from parsers import parse_bytes
 from parsers.html import decode_html, table_rows
 from tests import reportgen
-from tests.conftest import SHARED, assert_matches_expected, load_expected
+from tests.conftest import FIXTURES, assert_matches_expected, load_expected
 
-HTML_REPORTS = sorted(SHARED.glob("reports/*.html"))
+HTML_REPORTS = sorted(FIXTURES.glob("reports/*.html"))
 
 
 @pytest.mark.parametrize("path", HTML_REPORTS, ids=[p.stem for p in HTML_REPORTS])
@@ -20,8 +20,8 @@ def test_real_html_reports_parse_to_their_expected_objects(path):
     assert parsed["warnings"] == []
 
 
-def test_blank_nbsp_cells_are_null_and_yuan_becomes_wanyuan(shared):
-    parsed = parse_bytes((shared / "reports/shanghai-office-2019.html").read_bytes(), "sh.html")
+def test_blank_nbsp_cells_are_null_and_yuan_becomes_wanyuan(fixtures):
+    parsed = parse_bytes((fixtures / "reports/shanghai-office-2019.html").read_bytes(), "sh.html")
     granted = parsed["applications"]["granted"]
     assert granted["natural_person"] == 258
     assert granted["research"] is None  # &nbsp;
@@ -30,8 +30,8 @@ def test_blank_nbsp_cells_are_null_and_yuan_becomes_wanyuan(shared):
     assert parsed["title"] == "2019年上海市人民政府办公厅政府信息公开工作年度报告"
 
 
-def test_portal_page_title_comes_from_meta_not_site_chrome(shared):
-    parsed = parse_bytes((shared / "reports/pingtan-2025.html").read_bytes(), "pt.html")
+def test_portal_page_title_comes_from_meta_not_site_chrome(fixtures):
+    parsed = parse_bytes((fixtures / "reports/pingtan-2025.html").read_bytes(), "pt.html")
     assert parsed["title"] == "平潭综合实验区2025年度政府信息公开工作年度报告"
     assert parsed["year"] == 2025  # reported on, though published in 2026
     assert "扫一扫" not in (parsed["sections"]["other"] or "")
@@ -53,7 +53,7 @@ def test_rowspan_and_colspan_grid_columns():
 
 
 def _report() -> dict:
-    report = load_expected(SHARED / "reports/synthetic-city-2025.expected.json")
+    report = load_expected(FIXTURES / "reports/synthetic-city-2025.expected.json")
     report["title"] = "测试市2025年政府信息公开工作年度报告"
     return report
 

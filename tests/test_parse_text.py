@@ -5,9 +5,9 @@ import pytest
 from parsers import parse_bytes
 from parsers.layout import layout_from_text
 from tests import reportgen
-from tests.conftest import SHARED, assert_matches_expected, differences, load_expected
+from tests.conftest import FIXTURES, assert_matches_expected, differences, load_expected
 
-SEEDS = sorted(SHARED.glob("seeds/*.txt"))
+SEEDS = sorted(FIXTURES.glob("seeds/*.txt"))
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=[p.stem[:3] for p in SEEDS])
@@ -19,7 +19,7 @@ def test_seed_reports_parse_to_their_expected_objects(path):
 
 def _report(name: str) -> dict:
     """A real report's values (expected JSON) with a title to print above its tables."""
-    report = load_expected(SHARED / name)
+    report = load_expected(FIXTURES / name)
     report["title"] = f"{report['agency']}{report['year']}年政府信息公开工作年度报告"
     return report
 
@@ -114,16 +114,16 @@ def test_checks_report_tables_that_do_not_add_up():
     assert parsed["applications"]["granted"]["total"] == 9999  # printed values are kept
 
 
-def test_blank_tables_are_null_not_zero(shared):
-    path = next(shared.glob("seeds/000_*.txt"))
+def test_blank_tables_are_null_not_zero(fixtures):
+    path = next(fixtures.glob("seeds/000_*.txt"))
     parsed = parse_bytes(path.read_bytes(), str(path))
     assert parsed["applications"]["new_received"]["total"] is None
     assert parsed["active_disclosure"]["procurement"] == {"projects": 1, "amount": 16}
     assert all(c["ok"] is None for c in parsed["checks"])
 
 
-def test_sections_title_and_agency_of_a_broken_title(shared):
-    path = next(shared.glob("seeds/002_*.txt"))
+def test_sections_title_and_agency_of_a_broken_title(fixtures):
+    path = next(fixtures.glob("seeds/002_*.txt"))
     parsed = parse_bytes(path.read_bytes(), str(path))
     assert parsed["title"] == "索镇人民政府2020年度政府信息公开工作年度报告"
     assert parsed["agency"] == "索镇人民政府"
@@ -158,3 +158,16 @@ def test_layout_of_indented_cells_keeps_empty_cells():
 
 def test_differences_helper_sees_a_change():
     assert differences({"a": {"b": 1}}, {"a": {"b": 2}}) == ["a.b: expected 2, parsed 1"]
+
+
+def test_the_repository_carries_its_fixtures():
+    """Every shared report and its expected JSON is in tests/fixtures: a clone with nothing
+    beside it still tests against all of them."""
+    expected = sorted(p.name for p in FIXTURES.rglob("*.expected.json"))
+    assert len(list(FIXTURES.glob("seeds/*.expected.json"))) == 5
+    assert len(list(FIXTURES.glob("reports/*.expected.json"))) == 4
+    assert len(list(FIXTURES.glob("reports/scans/*.expected.json"))) == 1
+    assert len(list(FIXTURES.glob("reports/pre2019/*.expected.json"))) == 6
+    for name in expected:
+        document = name.removesuffix(".expected.json")
+        assert list(FIXTURES.rglob(document + "*")), f"{name} has no document beside it"

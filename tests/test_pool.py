@@ -9,13 +9,13 @@ import pytest
 from parsers import ParseError
 from parsers.pool import ReaderPool
 from parsers.text import read_report
-from tests.conftest import SHARED
+from tests.conftest import FIXTURES
 
 EXPECTED_NEW = 154  # pingtan-2025.expected.json: 新收政府信息公开申请数量, total
 
 
 def test_worker_processes_read_reports_and_raise_parse_errors():
-    page = SHARED / "reports" / "pingtan-2025.html"
+    page = FIXTURES / "reports" / "pingtan-2025.html"
     data = page.read_bytes()
     pool = ReaderPool(1)
 
@@ -41,7 +41,7 @@ def test_pool_of_zero_reads_in_process():
 
 
 def test_read_all_keeps_the_order_of_the_documents():
-    pages = sorted((SHARED / "reports").glob("*.html"))
+    pages = sorted((FIXTURES / "reports").glob("*.html"))
     jobs = [(page.name, page.read_bytes(), str(page), None) for page in pages]
     jobs.insert(1, ("broken.pdf", b"%PDF-1.4 truncated", "broken.pdf", "pdf"))
     pool = ReaderPool(2)
@@ -62,7 +62,7 @@ def test_without_worker_processes_documents_are_read_in_process(monkeypatch):
         raise OSError(38, "Function not implemented")
 
     monkeypatch.setattr("parsers.pool.ProcessPoolExecutor", no_semaphores)
-    page = SHARED / "reports" / "pingtan-2025.html"
+    page = FIXTURES / "reports" / "pingtan-2025.html"
     pool = ReaderPool(2)
     [(_, read)] = list(pool.read_all([("page", page.read_bytes(), str(page), None)]))
     assert pool.processes == 0

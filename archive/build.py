@@ -4,15 +4,14 @@ Every response record is indexed in `fetches` (records of other crawler processe
 merged in), and every archived report document is parsed again with the current parser.
 Report ids stay stable across rebuilds: a version is its URL and the sha256 of its bytes.
 
-The processes of a distributed crawl each wrote DIR/workers/HOST-PID.db: a record they wrote
-gets its fetch row from there (referer, method, the blocked flag: what the WARC record alone
-does not tell), and their crawl_runs are copied over. Copy the warc/ and workers/ folders of
-every machine into one DIR, and one build merges them all.
+A fetch row is rebuilt from its WARC record alone (archive.provenance): the record carries
+everything the crawl stored about it. The processes of a distributed crawl each wrote
+DIR/workers/HOST-PID.db; their crawl_runs are copied over. Copy the warc/ and workers/ folders
+of every machine into one DIR, and one build merges them all.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -21,16 +20,15 @@ from pathlib import Path
 
 from archive.database import (
     WORKERS_DIR,
-    Provenance,
     close_database,
     open_database,
     open_read_only,
     record_fetch,
     store_report,
     store_text,
-    worker_database,
 )
-from archive.warc import iter_responses, recover, writer_tag
+from archive.provenance import Fetch, Provenance
+from archive.warc import iter_responses, recover
 from parsers import ParseError
 from parsers.pool import Job, ReaderDied, ReaderPool
 from parsers.read import sniff_format
@@ -73,14 +71,14 @@ def build(
     readers = ReaderPool(processes)
     try:
         # Results come back in archive order, so report ids do not depend on worker timing.
-        for (fetch_id, info, sha256), read in readers.read_all(
+        for (fetch_id, fetch), read in readers.read_all(
             _documents(db, Path(data_dir), summary, progress)
         ):
-            outcome = _store(db, fetch_id, info, sha256, read)
+            outcome = _store(db, fetch_id, fetch, read)
             summary.reports += outcome in ("new", "same")
             summary.reports_new += outcome == "new"
             if outcome.startswith("unreadable") and errors:
-                errors(f"{info['url']}: {outcome}")
+                errors(f"{fetch.url}: {outcome}")
             summary.unreadable += outcome.startswith("unreadable")
     finally:
         readers.close()
@@ -99,23 +97,17 @@ def _documents(
         for row in db.query("select id, warc_file, warc_offset from fetches")
     }
     report_fetches = {row["fetch_id"] for row in db.query("select fetch_id from reports")}
-    rows_file, worker_rows = None, {}
     for file, offset, length, info, payload in iter_responses(data_dir / "warc"):
         summary.records += 1
+        fetch = Fetch.from_record(info, payload)
         fetch_id = known.get((file, offset))
         if fetch_id is None:
-            if file != rows_file:
-                rows_file, worker_rows = file, _worker_fetches(data_dir, file)
-            row = worker_rows.get(offset) or _fetch_row(file, offset, length, info, payload)
-            fetch_id = record_fetch(db, row)
+            fetch_id = record_fetch(db, fetch.row(file, offset, length))
             summary.fetches_added += 1
-        candidate = fetch_id in report_fetches or (
-            info["annotations"].get("role") == "document" and info["status"] == 200
-        )
-        fmt = sniff_format(payload, info["url"]) if candidate else None
+        candidate = fetch_id in report_fetches or (fetch.role == "document" and fetch.status == 200)
+        fmt = sniff_format(payload, fetch.url) if candidate else None
         if fmt in DOCUMENT_FORMATS:
-            sha256 = hashlib.sha256(payload).hexdigest()
-            yield (fetch_id, info, sha256), payload, info["url"], fmt
+            yield (fetch_id, fetch), payload, fetch.url, fmt
         if progress:
             progress(length)  # archive bytes done: a measure that is known before the end
 
@@ -133,16 +125,6 @@ def _read_rows(path: Path, sql: str, params: list) -> list[dict]:
         return []
     finally:
         connection.close()
-
-
-def _worker_fetches(data_dir: Path, file: str) -> dict[int, dict]:
-    """Offset → fetch row (without its id) that the process which wrote `file` recorded."""
-    tag = writer_tag(file)
-    path = worker_database(data_dir, tag) if tag else None
-    if path is None or not path.is_file():
-        return {}
-    rows = _read_rows(path, "select * from fetches where warc_file = ?", [file])
-    return {row["warc_offset"]: {k: v for k, v in row.items() if k != "id"} for row in rows}
 
 
 def _merge_runs(db, data_dir: Path) -> int:
@@ -164,26 +146,7 @@ def _merge_runs(db, data_dir: Path) -> int:
     return merged
 
 
-def _fetch_row(file: str, offset: int, length: int, info: dict, payload: bytes) -> dict:
-    headers = {k.lower(): v for k, v in info["headers"].items()}
-    annotations = info["annotations"]
-    return {
-        "url": info["url"],
-        "status": info["status"],
-        "fetched_at": info["date"],
-        "content_type": headers.get("content-type"),
-        "sha256": hashlib.sha256(payload).hexdigest(),
-        "length": len(payload),
-        "warc_file": file,
-        "warc_offset": offset,
-        "warc_length": length,
-        "portal": annotations.get("portal"),
-        "etag": headers.get("etag"),
-        "last_modified": headers.get("last-modified"),
-    }
-
-
-def _store(db, fetch_id: int, info: dict, sha256: str, read) -> str:
+def _store(db, fetch_id: int, fetch: Fetch, read) -> str:
     """Store what reading one document gave: a report, None (not a report), or the error."""
     if isinstance(read, (ParseError, ReaderDied)):
         return f"unreadable: {read}"
@@ -192,9 +155,9 @@ def _store(db, fetch_id: int, info: dict, sha256: str, read) -> str:
     if read is None:
         return "not a report"
     report, extractor, text = read
-    store_text(db, sha256, extractor, text)
-    annotations = info["annotations"]
-    fetched = db.execute(
+    store_text(db, fetch.sha256, extractor, text)
+    # The stored row, not the record: a fetch indexed by an earlier build or by the crawl
+    fetched_at, portal = db.execute(
         "select fetched_at, portal from fetches where id = ?", [fetch_id]
     ).fetchone()
     report_id = store_report(
@@ -202,14 +165,14 @@ def _store(db, fetch_id: int, info: dict, sha256: str, read) -> str:
         report,
         text,
         Provenance(
-            url=info["url"],
-            page_url=annotations.get("page") or info["url"],
-            sha256=sha256,
-            fetched_at=fetched[0],
+            url=fetch.url,
+            page_url=fetch.page_url or fetch.url,
+            sha256=fetch.sha256,
+            fetched_at=fetched_at,
             fetch_id=fetch_id,
-            portal=fetched[1],
-            province=annotations.get("province"),
-            level=annotations.get("level"),
+            portal=portal,
+            province=fetch.province,
+            level=fetch.level,
         ),
     )
     return "new" if report_id else "same"

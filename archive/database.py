@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
+from archive.provenance import Provenance
 from archive.search import index_text
 from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OUTCOMES
 
@@ -152,20 +152,6 @@ SCHEMA: dict[str, dict] = {
 
 # Tables with one or more rows per report, rewritten when a report is re-parsed.
 TABLE_ROWS = ("applications", "active_disclosure", "review_litigation", "checks")
-
-
-@dataclass
-class Provenance:
-    """Where a report's bytes came from."""
-
-    url: str
-    page_url: str | None
-    sha256: str
-    fetched_at: str
-    fetch_id: int | None = None
-    portal: str | None = None
-    province: str | None = None
-    level: str | None = None
 
 
 WORKERS_DIR = "workers"

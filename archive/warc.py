@@ -15,11 +15,14 @@ import os
 import socket
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from archive.provenance import ANNOTATION_PREFIX, warc_date
 
 DEFAULT_MAX_BYTES = 1024**3
 OPEN_SUFFIX = ".open"
@@ -84,12 +87,15 @@ class WarcArchive:
         request_headers: list[tuple[str, str]] | None = None,
         request_body: bytes = b"",
         annotations: dict[str, str] | None = None,
+        date: datetime | None = None,
     ) -> WarcLocation:
         """Archive one exchange; returns where its response record starts.
 
         `annotations` become `WARC-Nianbao-<Name>` headers of the response record (portal,
-        role, page), so a database can be rebuilt from the WARC files alone.
+        role, page…: archive.provenance), so a database can be rebuilt from the WARC files
+        alone; `date`, when the fetch happened, is both records' WARC-Date.
         """
+        dated = {"WARC-Date": warc_date(date)} if date else {}
         if self._writer is None or self._file.tell() >= self.max_bytes:
             self._open()
         kept = [(k, v) for k, v in headers if k.lower() not in _TRANSFER_HEADERS]
@@ -101,10 +107,11 @@ class WarcArchive:
             payload=io.BytesIO(body),
             http_headers=http_headers,
             length=len(body),
+            warc_headers_dict=dated,
         )
         for name, value in (annotations or {}).items():
             if value:
-                response.rec_headers.add_header(f"WARC-Nianbao-{name}", value)
+                response.rec_headers.add_header(ANNOTATION_PREFIX + name, value)
         path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
         request_line = f"{request_method} /{path} HTTP/1.1"
         request = self._writer.create_warc_record(
@@ -115,6 +122,7 @@ class WarcArchive:
                 request_line, request_headers or [], is_http_request=True
             ),
             length=len(request_body),
+            warc_headers_dict=dated,
         )
         request.rec_headers.add_header(
             "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
@@ -213,9 +221,9 @@ def _describe(record) -> dict:
         "status": int(http.get_statuscode()) if http else None,
         "headers": dict(http.headers) if http else {},
         "annotations": {
-            name[len("WARC-Nianbao-") :].lower(): value
+            name[len(ANNOTATION_PREFIX) :].lower(): value
             for name, value in record.rec_headers.headers
-            if name.startswith("WARC-Nianbao-")
+            if name.startswith(ANNOTATION_PREFIX)
         },
     }
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import random
 import re
-from datetime import UTC, datetime
 from http import HTTPStatus
 
 from scrapy import Request
@@ -17,6 +15,7 @@ from scrapy.http import Response
 from tldextract import TLDExtract
 
 from archive.database import record_fetch
+from archive.provenance import Fetch, utc_now
 from crawler.store import CrawlStore
 
 logger = logging.getLogger(__name__)
@@ -84,44 +83,36 @@ class ArchiveMiddleware:
             getattr(spider, "portal_info", {}).get(request.meta.get("portal")) or self.portal_info
         )
         blocked = is_blocked(response.status, body)
+        fetch = Fetch.of_body(
+            body,
+            url=response.url,
+            status=response.status,
+            fetched_at=utc_now(),
+            headers=_header_list(response.headers),
+            method=request.method,
+            referer=(request.headers.get("Referer") or b"").decode("latin-1") or None,
+            portal=request.meta.get("portal") or self.portal,
+            role="document" if request.meta.get("document") else "page",
+            page_url=request.meta.get("page_url"),
+            province=info.get("province"),
+            level=info.get("level"),
+            blocked=blocked,
+            note="anti-bot challenge" if blocked else None,
+        )
         location = self.store.warc.write(
             response.url,
             response.status,
             _reason(response.status),
-            _header_list(response.headers),
+            fetch.headers,
             body,
             request_method=request.method,
             request_headers=_header_list(request.headers),
             request_body=request.body or b"",
-            annotations={
-                "Portal": request.meta.get("portal") or self.portal,
-                "Role": "document" if request.meta.get("document") else "page",
-                "Page": request.meta.get("page_url"),
-                "Province": info.get("province"),
-                "Level": info.get("level"),
-            },
+            annotations=fetch.annotations(),
+            date=fetch.fetched_at,
         )
         fetch_id = record_fetch(
-            self.store.db,
-            {
-                "url": response.url,
-                "status": response.status,
-                "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
-                "sha256": hashlib.sha256(body).hexdigest(),
-                "length": len(body),
-                "warc_file": location.file,
-                "warc_offset": location.offset,
-                "warc_length": location.length,
-                "portal": request.meta.get("portal") or self.portal,
-                "referer": (request.headers.get("Referer") or b"").decode("latin-1") or None,
-                "method": request.method,
-                "etag": (response.headers.get("ETag") or b"").decode("latin-1") or None,
-                "last_modified": (response.headers.get("Last-Modified") or b"").decode("latin-1")
-                or None,
-                "blocked": int(blocked),
-                "note": "anti-bot challenge" if blocked else None,
-            },
+            self.store.db, fetch.row(location.file, location.offset, location.length)
         )
         self.store.db.conn.commit()
         request.meta["fetch_id"] = fetch_id

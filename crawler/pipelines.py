@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from archive.database import Provenance, store_report, store_text
+from archive.database import store_report, store_text
+from archive.provenance import Provenance
 from crawler.items import ReportDocument
 from crawler.store import CrawlStore
 from parsers import ParseError

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import redis
 from scrapy.crawler import CrawlerProcess
@@ -26,7 +27,7 @@ from archive.database import (
 )
 from archive.warc import process_tag
 from crawler.distributed import redis_settings
-from crawler.registry import Portal
+from crawler.registry import REGISTRY, Portal, find_portal, load_portals
 from crawler.spiders.annual_reports import AnnualReportsSpider
 
 
@@ -36,6 +37,10 @@ class CrawlLocked(RuntimeError):
 
 class RedisUnavailable(RuntimeError):
     """The Redis server of a distributed crawl does not answer."""
+
+
+class CrawlOptionError(ValueError):
+    """What to crawl was given wrongly (no target, an unknown portal, a bad URL)."""
 
 
 @dataclass
@@ -145,6 +150,51 @@ def crawl_settings(
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings
+
+
+def crawl(
+    data_dir: Path | str,
+    *,
+    start_urls: list[str] | tuple[str, ...] = (),
+    portals: list[str] | tuple[str, ...] = (),
+    all_portals: bool = False,
+    ignore_robots: bool = False,
+    verbose: bool = False,
+    settings: dict | None = None,
+    redis_url: str | None = None,
+    registry: Path = REGISTRY,
+) -> CrawlSummary:
+    """Crawl what `nianbao crawl` is asked to: column URLs, registry portals by name, or every
+    registry portal with a column. With start URLs, the first portal name labels them, and a
+    registry portal of that name lends them its province and level.
+
+    Raises CrawlOptionError for a wrong request, CrawlLocked and RedisUnavailable when the run
+    cannot start now."""
+    for url in start_urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CrawlOptionError(f"{url}: not an http(s) URL")
+    registered = {portal.name: portal for portal in load_portals(registry)}
+    try:
+        if all_portals:
+            chosen = [portal for portal in registered.values() if portal.columns]
+        elif start_urls:
+            chosen = []
+        else:
+            chosen = [find_portal(name, registry) for name in portals]
+    except KeyError as error:
+        raise CrawlOptionError(error.args[0]) from None
+    if not chosen and not start_urls:
+        raise CrawlOptionError("give a start URL, a portal name or all portals")
+    label = portals[0] if start_urls and portals else None
+    overrides = dict(settings or {})
+    if label in registered:  # a registry portal's new column: its province and level apply
+        overrides["NIANBAO_PORTAL_INFO"] = registered[label].info()
+    if ignore_robots:
+        overrides["ROBOTSTXT_OBEY"] = False
+    if verbose:
+        overrides["NIANBAO_QUIET_LOGGERS"] = []
+    return run_crawl(Path(data_dir), list(start_urls), label, chosen, overrides, redis_url)
 
 
 def run_crawl(

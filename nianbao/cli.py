@@ -100,40 +100,22 @@ def crawl(
     a failed run exits non-zero with a one-line summary. With --redis, any number of
     processes on any machines crawl together; `nianbao build` then merges their archives.
     """
-    from pathlib import Path
-    from urllib.parse import urlsplit
+    from crawler.run import CrawlLocked, CrawlOptionError, RedisUnavailable
+    from crawler.run import crawl as run_crawl
 
-    from crawler.registry import find_portal, load_portals
-    from crawler.run import CrawlLocked, RedisUnavailable, run_crawl
-
-    try:
-        if all_portals:
-            portals = [p for p in load_portals() if p.columns]
-        elif start_urls:
-            portals = []
-        else:
-            portals = [find_portal(name) for name in portal_names]
-    except KeyError as error:
-        raise click.ClickException(error.args[0]) from None
-    if not portals and not start_urls:
-        raise click.UsageError("give --start-url URL, --portal NAME or --all")
-    for url in start_urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise click.BadParameter(f"{url}: not an http(s) URL", param_hint="--start-url")
-    label = portal_names[0] if start_urls and portal_names else None
-    settings = dict(o.split("=", 1) for o in overrides)
-    registered = {p.name: p for p in load_portals()}
-    if label in registered:  # a registry portal's new column: its province and level still apply
-        settings["NIANBAO_PORTAL_INFO"] = registered[label].info()
-    if ignore_robots:
-        settings["ROBOTSTXT_OBEY"] = False
-    if verbose:
-        settings["NIANBAO_QUIET_LOGGERS"] = []
     try:
         summary = run_crawl(
-            Path(data_dir), list(start_urls), label, portals, settings, redis_url=redis_url
+            data_dir,
+            start_urls=start_urls,
+            portals=portal_names,
+            all_portals=all_portals,
+            ignore_robots=ignore_robots,
+            verbose=verbose,
+            settings=dict(o.split("=", 1) for o in overrides),
+            redis_url=redis_url,
         )
+    except CrawlOptionError as error:
+        raise click.UsageError(str(error)) from None
     except (CrawlLocked, RedisUnavailable) as error:
         click.echo(f"nianbao crawl: {error}", err=True)
         raise SystemExit(75) from None  # EX_TEMPFAIL: cron may try again later

@@ -1,9 +1,12 @@
 """`nianbao parse` as a user runs it: JSON Lines out, one-line errors, the batch goes on."""
 
 import json
+import re
 import socket
 import sqlite3
 import subprocess
+
+import pytest
 
 from tests.conftest import FIXTURES, NIANBAO
 
@@ -61,3 +64,25 @@ def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"Error: port {port} is in use: choose another with --port"
     ]
+
+
+def test_crawl_options_are_checked_by_the_library_as_by_the_command(tmp_path):
+    """The CLI only parses: crawler.run.crawl refuses what `nianbao crawl` refuses, in the
+    same words, before anything is written."""
+    from crawler.run import CrawlOptionError, crawl
+
+    for kwargs, words in [
+        ({"portals": ["no-such-portal"]}, "no portal named 'no-such-portal'"),
+        ({"start_urls": ["ftp://example.gov.cn/"]}, "not an http(s) URL"),
+        ({}, "give a start URL"),
+    ]:
+        with pytest.raises(CrawlOptionError, match=re.escape(words)):
+            crawl(tmp_path / "data", **kwargs)
+    result = subprocess.run(
+        [NIANBAO, "crawl", "--portal", "no-such-portal", "--data", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "no portal named 'no-such-portal'" in result.stderr
+    assert not (tmp_path / "data").exists()

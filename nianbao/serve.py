@@ -5,10 +5,13 @@ from __future__ import annotations
 import errno
 import socket
 import sys
+from importlib.resources import files
 from pathlib import Path
 
-# The repository's metadata.yml (the project is installed in editable mode by `make`).
-METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
+# Titles, descriptions, facets and canned queries: package data, so a wheel install has it.
+# (Datasette 1.0 moves settings and plugin configuration to datasette.yaml; pyproject keeps
+# datasette below 1.0 until we follow it.)
+METADATA = files("nianbao") / "metadata.yml"
 
 # Facet suggestions run a query per column on every table page: off, they cost seconds on
 # large tables. Facets a user asks for still run.

@@ -9,22 +9,14 @@ import re
 from http import HTTPStatus
 
 from scrapy import Request
-from scrapy.downloadermiddlewares import cookies
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
-from tldextract import TLDExtract
 
 from archive.database import record_fetch
 from archive.provenance import Fetch, utc_now
 from crawler.store import CrawlStore
 
 logger = logging.getLogger(__name__)
-
-# Scrapy's cookie middleware asks tldextract for public suffixes, and tldextract downloads the
-# list from GitHub on first use: a crawler should contact only the portals it was given (and
-# offline the attempt prints a traceback). The snapshot inside tldextract is enough for cookies.
-if hasattr(cookies, "_split_domain"):
-    cookies._split_domain = TLDExtract(suffix_list_urls=(), include_psl_private_domains=True)
 
 # Anti-bot challenges: 瑞数's $_ts bootstrap, and WAF pages that ask for a human.
 _CHALLENGE = re.compile(

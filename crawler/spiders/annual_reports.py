@@ -42,11 +42,6 @@ def is_report_title(text: str) -> bool:
     return bool(REPORT_TITLE.search(text) and DISCLOSURE.search(text))
 
 
-def page_selector(response: Response) -> Selector:
-    """The page as a Selector, decoded as the parser decodes (GBK read as GB18030)."""
-    return Selector(text=decode_html(response.body), base_url=response.url)
-
-
 class AnnualReportsSpider(scrapy.Spider):
     name = "annual_reports"
 

@@ -1,39 +1,29 @@
 """Entry points: a file or bytes → the parsed-report object.
 
 The format is told by the bytes first (a `.pdf` that is really an HTML error page is read as
-HTML), then by the file name.
+HTML), then by the file name; READERS says which reader makes the Layout of each format.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from parsers.html import layout_from_html
 from parsers.layout import Layout, layout_from_text
+from parsers.limits import ParseError, refuse_size
+from parsers.office import layout_from_word
+from parsers.pdf import layout_from_pdf
 from parsers.report import build_report
 
-
-class ParseError(Exception):
-    """The input cannot be read as a report; the message says why in one line."""
-
-
-MB = 1024 * 1024
-MAX_INPUT_BYTES = 100 * MB  # larger than any real 年报 by two orders; refused before reading
-
-
-def _refuse_size(size: int) -> None:
-    if size > MAX_INPUT_BYTES:
-        raise ParseError(f"refused: file is {size // MB} MB (limit {MAX_INPUT_BYTES // MB} MB)")
-
-
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta)[\s>/]", re.I)
-_TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv", ""}
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
 
 
 def sniff_format(data: bytes, name: str = "") -> str:
-    """One of html, txt, pdf, docx, doc — by content, then by name."""
+    """One of html, txt, pdf, docx, doc, wps — by content, then by name."""
     head = data[:2048].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -72,25 +62,42 @@ def _looks_binary(text: str) -> bool:
     return controls > len(sample) * 0.05 or sample.count("\ufffd") > len(sample) * 0.05
 
 
+def _layout_from_plain_text(data: bytes) -> Layout:
+    text = decode_text(data)
+    if _looks_binary(text):
+        raise ParseError("not text: binary content")
+    return layout_from_text(text)
+
+
+def _layout_from_html_bytes(data: bytes) -> Layout:
+    try:
+        return layout_from_html(data)
+    except (ValueError, TypeError) as error:
+        raise ParseError(f"unreadable HTML: {error}") from error
+
+
+# The reader of each format. The PDF and Word readers import their libraries when first
+# called: a crawl of HTML pages never loads pdfminer or python-docx.
+READERS: dict[str, Callable[[bytes], Layout]] = {
+    "txt": _layout_from_plain_text,
+    "html": _layout_from_html_bytes,
+    "pdf": layout_from_pdf,
+    "docx": partial(layout_from_word, fmt="docx"),
+    "doc": partial(layout_from_word, fmt="doc"),
+    "wps": partial(layout_from_word, fmt="wps"),
+}
+
+
 def layout_from_bytes(data: bytes, name: str = "", fmt: str | None = None) -> tuple[Layout, str]:
     """The Layout of a document and the format it was read as."""
-    _refuse_size(len(data))
+    refuse_size(len(data))
     fmt = fmt or sniff_format(data, name)
     if not data.strip():
         raise ParseError("empty file")
-    if fmt == "html":
-        try:
-            return layout_from_html(data), fmt
-        except (ValueError, TypeError) as error:
-            raise ParseError(f"unreadable HTML: {error}") from error
-    if fmt == "txt":
-        text = decode_text(data)
-        if _looks_binary(text):
-            raise ParseError("not text: binary content")
-        return layout_from_text(text), fmt
-    from parsers import documents  # PDF and Word readers load heavy libraries; import late
-
-    return documents.layout_from_document(data, fmt, name), fmt
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise ParseError(f"unsupported document format: {fmt}")
+    return reader(data), fmt
 
 
 def read_bytes(data: bytes, source: str, fmt: str | None = None) -> tuple[dict, Layout]:
@@ -108,7 +115,7 @@ def parse_bytes(data: bytes, source: str, fmt: str | None = None) -> dict:
 def parse_path(path: str | Path) -> dict:
     path = Path(path)
     try:
-        _refuse_size(path.stat().st_size)
+        refuse_size(path.stat().st_size)
         data = path.read_bytes()
     except OSError as error:
         raise ParseError(error.strerror or str(error)) from error

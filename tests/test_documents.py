@@ -20,14 +20,11 @@ from docx.oxml.ns import qn
 from PIL import Image
 
 from parsers import ParseError, parse_bytes, parse_path
-from parsers.documents import (
-    MAX_PAGE_OBJECTS,
-    MAX_PAGES,
-    join_wrapped,
-    layout_from_docx,
-    pdf_page_count,
-)
+from parsers.limits import MAX_PAGE_OBJECTS, MAX_PAGES
+from parsers.pdf import pdf_page_count
+from parsers.pdf_rows import join_wrapped
 from parsers.template import ACTIVE_FIELDS, APPLICANT_COLUMNS, application_rows
+from parsers.word import layout_from_docx
 from tests import reportgen
 from tests.conftest import FIXTURES, NIANBAO, assert_matches_expected, load_expected
 

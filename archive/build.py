@@ -32,8 +32,8 @@ from archive.database import (
 )
 from archive.warc import iter_responses, recover, writer_tag
 from parsers import ParseError
-from parsers.pool import Job, ReaderDied, ReaderPool
-from parsers.read import sniff_format
+from parsers.formats import sniff_format
+from parsers.pool import Job, ParserPool, WorkerDied
 
 DOCUMENT_FORMATS = frozenset({"html", "pdf", "docx", "doc", "wps", "txt"})
 
@@ -70,10 +70,10 @@ def build(
     db = open_database(Path(data_dir) / "nianbao.db")
     recover(Path(data_dir) / "warc")
     summary.runs_merged = _merge_runs(db, Path(data_dir))
-    readers = ReaderPool(processes)
+    readers = ParserPool(processes)
     try:
         # Results come back in archive order, so report ids do not depend on worker timing.
-        for (fetch_id, info, sha256), read in readers.read_all(
+        for (fetch_id, info, sha256), read in readers.parse_all(
             _documents(db, Path(data_dir), summary, progress)
         ):
             outcome = _store(db, fetch_id, info, sha256, read)
@@ -185,7 +185,7 @@ def _fetch_row(file: str, offset: int, length: int, info: dict, payload: bytes) 
 
 def _store(db, fetch_id: int, info: dict, sha256: str, read) -> str:
     """Store what reading one document gave: a report, None (not a report), or the error."""
-    if isinstance(read, (ParseError, ReaderDied)):
+    if isinstance(read, (ParseError, WorkerDied)):
         return f"unreadable: {read}"
     if isinstance(read, Exception):  # a parser bug must not stop the build
         return f"unreadable: internal error: {type(read).__name__}: {read}"

@@ -1,4 +1,4 @@
-"""Entry points: a file or bytes → the parsed-report object.
+"""Which format a document is, and which reader makes its Layout.
 
 The format is told by the bytes first (a `.pdf` that is really an HTML error page is read as
 HTML), then by the file name; READERS says which reader makes the Layout of each format.
@@ -16,7 +16,6 @@ from parsers.layout import Layout, layout_from_text
 from parsers.limits import ParseError, refuse_size
 from parsers.office import layout_from_word
 from parsers.pdf import layout_from_pdf
-from parsers.report import build_report
 
 _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta)[\s>/]", re.I)
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
@@ -98,25 +97,3 @@ def layout_from_bytes(data: bytes, name: str = "", fmt: str | None = None) -> tu
     if reader is None:
         raise ParseError(f"unsupported document format: {fmt}")
     return reader(data), fmt
-
-
-def read_bytes(data: bytes, source: str, fmt: str | None = None) -> tuple[dict, Layout]:
-    """The parsed report and the Layout it was read from (for text extraction)."""
-    layout, fmt = layout_from_bytes(data, source, fmt)
-    report = build_report(layout, source)
-    report["format"] = fmt
-    return report, layout
-
-
-def parse_bytes(data: bytes, source: str, fmt: str | None = None) -> dict:
-    return read_bytes(data, source, fmt)[0]
-
-
-def parse_path(path: str | Path) -> dict:
-    path = Path(path)
-    try:
-        refuse_size(path.stat().st_size)
-        data = path.read_bytes()
-    except OSError as error:
-        raise ParseError(error.strerror or str(error)) from error
-    return parse_bytes(data, str(path))

@@ -8,13 +8,14 @@ holds becomes rows in parsers.pdf_rows.
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import logging
-import os
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from parsers.layout import Cell, Layout
 from parsers.limits import (
@@ -34,56 +35,66 @@ logging.getLogger("pdfminer").setLevel(logging.WARNING)
 
 def pdf_page_count(data: bytes) -> int:
     """The number of pages the PDF declares (for benchmarks and caps)."""
-    pdf = _open_pdf(data)
-    try:
-        return _declared_pages(pdf.doc)
-    finally:
-        pdf.close()
+    return _declared_pages(_open_pdf(data).doc)
 
 
 def layout_from_pdf(data: bytes) -> Layout:
+    # pdf.close() is never called: it builds every page of the file to close it, which a
+    # hostile 100,000-page file makes take minutes. Each page read is closed as it is done,
+    # and the rest is garbage once this returns.
     pdf = _open_pdf(data)
     warnings: list[str] = []
     rows: list[list[Cell]] = []
     has_text = skipped = False
     last: Block | None = None  # the last block of the previous page
     text = TextLines()
+    for page in _pages(pdf, warnings):
+        try:
+            _parse_objects(page)
+        except _PageTooBusy:
+            warnings.append(
+                f"page {page.page_number} skipped: more than {MAX_PAGE_OBJECTS} objects"
+            )
+            skipped = True
+            page.close()
+            continue
+        blocks = page_blocks(page, text, warnings)
+        page.close()  # frees the page's parsed objects: memory stays per page
+        if blocks and last is not None:
+            join_across_pages(last, blocks[0])
+        for block in blocks:
+            rows.extend(block.rows)
+        has_text |= bool(blocks)
+        last = blocks[-1] if blocks else last
+    if not has_text:
+        # Nothing to read, and a title alone would let the builder guess a template.
+        scanned = [] if skipped else ["scanned: no text layer"]
+        return Layout(rows=[], warnings=[*scanned, *warnings])
+    return Layout(rows=rows, titles=_pdf_titles(pdf), warnings=warnings)
+
+
+@contextmanager
+def _damaged_pdf() -> Iterator[None]:
+    """Errors raised while pdfminer reads the file's bytes mean a damaged file: pdfminer
+    raises whatever a broken object leads it to (KeyError, TypeError, zlib.error...), and its
+    maintainers keep it so. They become a one-line ParseError; our own bounds pass through.
+    Everything after a page's objects are parsed works on plain objects, so an error there
+    is a bug and is not caught."""
     try:
-        for page in _pages(pdf, warnings):
-            try:
-                blocks = page_blocks(page, text, warnings)
-            except _PageTooBusy:
-                warnings.append(
-                    f"page {page.page_number} skipped: more than {MAX_PAGE_OBJECTS} objects"
-                )
-                blocks, skipped = [], True
-            page.close()  # frees the page's parsed objects: memory stays per page
-            if blocks and last is not None:
-                join_across_pages(last, blocks[0])
-            for block in blocks:
-                rows.extend(block.rows)
-            has_text |= bool(blocks)
-            last = blocks[-1] if blocks else last
-    except ParseError:
+        yield
+    except (ParseError, _PageTooBusy):
         raise
     except Exception as error:
         cause = _cause(error)
         if isinstance(cause, ParseError):
             raise cause from error
-        if not _raised_in_pdf_library(error):
-            raise
         raise ParseError(f"damaged PDF: {one_line(cause)}") from error
-    finally:
-        titles = _pdf_titles(pdf)
-        pdf.close()
-    if not has_text:
-        # Nothing to read, and a title alone would let the builder guess a template.
-        scanned = [] if skipped else ["scanned: no text layer"]
-        return Layout(rows=[], warnings=[*scanned, *warnings])
-    return Layout(rows=rows, titles=titles, warnings=warnings)
 
 
-def _bound_pdfminer_streams() -> None:
+def bound_pdfminer_streams() -> None:
+    """pdfminer inflates FlateDecode streams with its module's `zlib`, and has no setting
+    that bounds the output: that `zlib` is replaced by one that refuses beyond
+    MAX_STREAM_BYTES. (A library internal: tests/test_pdf_library.py fails when it moves.)"""
     import pdfminer.pdftypes
 
     if not isinstance(pdfminer.pdftypes.zlib, BoundedZlib):
@@ -96,7 +107,7 @@ def _open_pdf(data: bytes):
 
     if b"%PDF" not in data[:1024]:
         raise ParseError("damaged PDF: no %PDF header")
-    _bound_pdfminer_streams()
+    bound_pdfminer_streams()
     try:
         return pdfplumber.open(io.BytesIO(data))
     except Exception as error:
@@ -115,24 +126,9 @@ def _cause(error: Exception) -> Exception:
     return error.args[0] if error.args and isinstance(error.args[0], Exception) else error
 
 
-def _raised_in_pdf_library(error: BaseException) -> bool:
-    """pdfminer raises many kinds of error on a broken content stream (KeyError, TypeError,
-    zlib.error...): those mean a damaged file; an error raised in this module is a bug."""
-    frames = []
-    tb = error.__traceback__
-    while tb is not None:
-        frames.append(tb.tb_frame.f_code.co_filename)
-        tb = tb.tb_next
-    for filename in reversed(frames):  # innermost first
-        if filename == __file__:
-            return False
-        if f"{os.sep}pdfminer{os.sep}" in filename or f"{os.sep}pdfplumber{os.sep}" in filename:
-            return True
-    return False
-
-
 def _declared_pages(doc) -> int:
     """/Count of the page tree, read without walking it; a walk (capped) when it lies."""
+    from pdfminer.pdfpage import PDFPage
     from pdfminer.pdftypes import resolve1
 
     try:
@@ -141,9 +137,8 @@ def _declared_pages(doc) -> int:
             return count
     except Exception:  # a broken page tree: count what pdfminer can find
         pass
-    from pdfminer.pdfpage import PDFPage
-
-    return sum(1 for _ in itertools.islice(PDFPage.create_pages(doc), 100_000))
+    with _damaged_pdf():
+        return sum(1 for _ in itertools.islice(PDFPage.create_pages(doc), 100_000))
 
 
 def _pages(pdf, warnings: list[str]) -> Iterator:
@@ -157,30 +152,39 @@ def _pages(pdf, warnings: list[str]) -> Iterator:
         warnings.append(f"only the first {MAX_PAGES} of {declared} pages read")
     started = time.monotonic()
     doctop = 0.0
-    objects = itertools.islice(PDFPage.create_pages(pdf.doc), MAX_PAGES)
-    for number, page_object in enumerate(objects, 1):
+    objects = PDFPage.create_pages(pdf.doc)  # a generator: pages are found as they are read
+    for number in range(1, MAX_PAGES + 1):
         if time.monotonic() - started > PDF_TIME_BUDGET:
             warnings.append(f"time limit: pages from {number} on not read")
             return
-        page = page_class(pdf, page_object, page_number=number, initial_doctop=doctop)
+        with _damaged_pdf():
+            page_object = next(objects, None)
+            if page_object is None:
+                return
+            page = page_class(pdf, page_object, page_number=number, initial_doctop=doctop)
         doctop += page.height
         yield page
+
+
+def _parse_objects(page) -> None:
+    """Interpret the page's content stream into its objects (chars, lines, rects), within
+    the bounds; raises _PageTooBusy or a ParseError."""
+    with _damaged_pdf():
+        page.objects  # noqa: B018 - a cached property: the page is parsed here, once
 
 
 class _PageTooBusy(Exception):
     """A page draws more objects than a report page does (a vector map, or a bomb)."""
 
 
+@functools.cache
 def _bounded_page_class():
     """pdfplumber's Page whose interpreter stops at MAX_PAGE_OBJECTS: a 5 KB PDF of repeated
-    drawing operators otherwise takes minutes and gigabytes. (Built on first use: pdfplumber
-    is imported late.)"""
-    global _BoundedPage
-    if _BoundedPage is not None:
-        return _BoundedPage
+    drawing operators otherwise takes minutes and gigabytes. pdfplumber has no setting for
+    it, so its Page.layout is overridden (a library internal: tests/test_pdf_library.py fails
+    when it moves). Built on first use: pdfplumber is imported late."""
     from pdfminer.pdfinterp import PDFPageInterpreter
     from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
-    from pdfplumber.utils.exceptions import PdfminerException
 
     class CountingDevice(PDFPageAggregatorWithMarkedContent):
         drawn = 0
@@ -204,25 +208,16 @@ def _bounded_page_class():
 
     class BoundedPage(Page):
         @property
-        def layout(self):  # Page.layout with the counting device
+        def layout(self):  # Page.layout, with the counting device
             if not hasattr(self, "_layout"):
                 device = CountingDevice(
                     self.pdf.rsrcmgr, pageno=self.page_number, laparams=self.pdf.laparams
                 )
-                try:
-                    PDFPageInterpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)
-                except (_PageTooBusy, ParseError):
-                    raise
-                except Exception as error:
-                    raise PdfminerException(error) from error
+                PDFPageInterpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)
                 self._layout = device.get_result()
             return self._layout
 
-    _BoundedPage = BoundedPage
     return BoundedPage
-
-
-_BoundedPage = None
 
 
 def _pdf_titles(pdf) -> list[str]:

@@ -76,8 +76,8 @@ def layout_from_pdf(data: bytes) -> Layout:
 @contextmanager
 def _damaged_pdf() -> Iterator[None]:
     """Errors raised while pdfminer reads the file's bytes mean a damaged file: pdfminer
-    raises whatever a broken object leads it to (KeyError, TypeError, zlib.error...), and its
-    maintainers keep it so. They become a one-line ParseError; our own bounds pass through.
+    raises whatever a broken object leads it to (KeyError, TypeError, zlib.error...), by
+    design (pdfminer.six issue 551). They become a one-line ParseError; our bounds pass.
     Everything after a page's objects are parsed works on plain objects, so an error there
     is a bug and is not caught."""
     try:

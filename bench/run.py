@@ -44,7 +44,7 @@ def parse_rate(paths: list[Path], repeat: int) -> float:
 
 def pdf_page_rate(paths: list[Path]) -> tuple[float, int]:
     """Pages/s reading and parsing the PDF reports."""
-    from parsers.documents import pdf_page_count
+    from parsers.pdf import pdf_page_count
 
     documents = [(p.read_bytes(), str(p)) for p in paths]
     documents = [(data, source, pdf_page_count(data)) for data, source in documents]

@@ -20,14 +20,11 @@ from docx.oxml.ns import qn
 from PIL import Image
 
 from parsers import ParseError, parse_bytes, parse_path
-from parsers.documents import (
-    MAX_PAGE_OBJECTS,
-    MAX_PAGES,
-    join_wrapped,
-    layout_from_docx,
-    pdf_page_count,
-)
+from parsers.limits import MAX_PAGE_OBJECTS, MAX_PAGES
+from parsers.pdf import pdf_page_count
+from parsers.pdf_rows import join_wrapped
 from parsers.template import ACTIVE_FIELDS, APPLICANT_COLUMNS, application_rows
+from parsers.word import layout_from_docx
 from tests import reportgen
 from tests.conftest import FIXTURES, NIANBAO, assert_matches_expected, load_expected
 
@@ -533,6 +530,19 @@ def many_pages(tmp_path: Path) -> Path:
     return path
 
 
+def broken_last_page(pages: int) -> bytes:
+    """`pages` pages, the last with a MediaBox that is not numbers (same length, so the
+    cross-reference offsets still hold)."""
+    head, box, tail = minimal_pdf(pages).rpartition(b"0 0 595 842")
+    return head + b"0 0 595 /xy" + tail
+
+
+def damaged_page(tmp_path: Path) -> Path:
+    path = tmp_path / "damaged-page.pdf"
+    path.write_bytes(broken_last_page(3))
+    return path
+
+
 def stream_bomb(tmp_path: Path) -> Path:
     """A page whose 100 KB content stream inflates to 100 MB."""
     inflate = zlib.compressobj(9)
@@ -586,6 +596,7 @@ HOSTILE = {
     "huge": (huge_file, "refused: file is 200 MB", None),
     "not-word": (not_word_zip, "not a Word document", None),
     "stream-bomb": (stream_bomb, "refused: a PDF stream expands beyond 64 MB", None),
+    "damaged-page": (damaged_page, "damaged PDF: ", None),
     "html-as-pdf": (html_error_page, None, "template unknown"),
     "many-pages": (many_pages, None, f"only the first {MAX_PAGES} of {MAX_PAGES + 50} pages"),
     "scanned": (scanned_pdf, None, "scanned: no text layer"),
@@ -615,6 +626,13 @@ def test_page_count_is_capped_with_a_warning(tmp_path):
     assert pdf_page_count(path.read_bytes()) == MAX_PAGES + 50
     parsed = parse_path(path)
     assert f"only the first {MAX_PAGES} of {MAX_PAGES + 50} pages read" in parsed["warnings"]
+
+
+def test_pages_beyond_the_cap_are_never_read():
+    """Reading stops at MAX_PAGES: a damaged page after them cannot fail the file (nor can
+    100,000 pages after them take minutes)."""
+    parsed = parse_bytes(broken_last_page(MAX_PAGES + 1), "capped.pdf")
+    assert f"only the first {MAX_PAGES} of {MAX_PAGES + 1} pages read" in parsed["warnings"]
 
 
 def test_scanned_pdf_has_no_text_layer_and_no_template(tmp_path):

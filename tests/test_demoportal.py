@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.demoportal import DOCX, PDF, DemoPortal, text_blocks
+from nianbao.demo.portal import DOCX, PDF, DemoPortal
+from nianbao.demo.render import text_blocks
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -58,8 +58,9 @@ from nianbao.demo.cms import (
     simple_page,
     urls,
 )
-from nianbao.demo.render import build_docx, seed_html, stable_zip
+from nianbao.demo.render import seed_html
 from nianbao.demo.server import Answer, QuietServer, conditional_answer
+from nianbao.demo.word import seed_docx, stable_zip
 
 DEFAULT_DOCUMENTS = Path(__file__).resolve().parent / "documents"
 OFFSITE = "http://offsite.invalid/x.html"
@@ -280,7 +281,7 @@ class DemoPortal:
                 seed_html(body, kind == "trs") if isinstance(body, str) else body.decode()
             )
         elif format == "docx" and isinstance(body, str):
-            content = build_docx(body, title, day)
+            content = seed_docx(body, title, day)
         else:
             content = body
         with self._lock:
@@ -333,7 +334,7 @@ class DemoPortal:
         if fmt == "raw":
             content: str | bytes = data
         elif fmt == "docx" and path.suffix.lower() == ".txt":
-            content = build_docx(data.decode("utf-8"), placement.title, placement.date)
+            content = seed_docx(data.decode("utf-8"), placement.title, placement.date)
         elif fmt in ATTACHMENT_TYPES:
             content = data
         elif path.suffix.lower() == ".txt":

@@ -3,6 +3,7 @@ as seen, and `nianbao portals` / `nianbao crawl --all` reaching what it lists.""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import threading
 import unicodedata
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,7 +26,6 @@ from crawler.registry import (
     find_portal,
     load_portals,
 )
-from crawler.run import CrawlOptionError, crawl
 from tests.archive_checks import query
 from tests.conftest import FIXTURES, NIANBAO
 
@@ -161,6 +162,27 @@ def site():
     server.shutdown()
 
 
+# crawler.run.crawl with a registry of the test's, in a process of its own (one Twisted reactor
+# per process); a CrawlOptionError is its one line on stderr.
+CRAWL = """import json, sys
+from crawler.run import CrawlOptionError, crawl
+try:
+    crawl(sys.argv[1], registry=sys.argv[2], **json.loads(sys.argv[3]))
+except CrawlOptionError as error:
+    sys.exit(f"CrawlOptionError: {error}")
+"""
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
+
+
+def crawl_registry(registry: Path, data: Path, **options) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", CRAWL, str(data), str(registry), json.dumps(options)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_crawl_all_starts_at_columns_else_the_home_page(site, tmp_path):
     registry = tmp_path / "portals.yml"
     entries = [
@@ -170,16 +192,10 @@ def test_crawl_all_starts_at_columns_else_the_home_page(site, tmp_path):
         {"name": "rep", "title": "t", "reports": [f"{site}/report/"], "checked": False},
     ]
     registry.write_text(yaml.safe_dump({"portals": entries}), encoding="utf-8")
-    code = (
-        "import sys; from crawler.run import crawl; crawl(sys.argv[1], all_portals=True, "
-        "registry=sys.argv[2], settings={'DOWNLOAD_DELAY': 0, 'AUTOTHROTTLE_ENABLED': False})"
+    result = crawl_registry(
+        registry, tmp_path / "data", all_portals=True, settings=FAST | {"LOG_LEVEL": "INFO"}
     )
-    subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "data"), str(registry)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    assert result.returncode == 0, result.stderr[-3000:]
     assert sorted(set(Site.asked) - {"/robots.txt"}) == ["/home/", "/inferred/", "/seen/"]
     runs = query(tmp_path / "data", "select portal from crawl_runs order by portal")
     assert runs == [("cols",), ("home",)]
@@ -191,5 +207,5 @@ def test_bad_registries_and_portals_with_nothing_to_crawl_get_one_line_errors(tm
     with pytest.raises(RegistryError, match=f"^{re.escape(str(registry))}: portal x: .*colums"):
         load_portals(registry)
     registry.write_text("portals:\n  - {name: x, title: t, reports: [http://a/r]}\n", "utf-8")
-    with pytest.raises(CrawlOptionError, match="portal x: no column or home page"):
-        crawl(tmp_path, portals=["x"], registry=registry)
+    result = crawl_registry(registry, tmp_path, portals=["x"])
+    assert result.stderr == "CrawlOptionError: portal x: no column or home page to start from\n"

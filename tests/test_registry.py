@@ -10,7 +10,7 @@ import sys
 import threading
 import unicodedata
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,6 +28,7 @@ from crawler.registry import (
 )
 from tests.archive_checks import query
 from tests.conftest import FIXTURES, NIANBAO
+from tests.test_crawl import FlakyColumn
 
 LEADS_TEXT = (FIXTURES / "portals" / "leads.yml").read_text(encoding="utf-8")
 LEADS = yaml.safe_load(LEADS_TEXT)["entries"]
@@ -135,22 +136,17 @@ def test_nianbao_portals_lists_every_portal_and_sums_up_by_level():
     assert reached and int(reached.group(1)) >= 24
 
 
-class Site(BaseHTTPRequestHandler):
-    """A portal's pages on 127.0.0.1; remembers what the crawl asked for."""
+class Site(FlakyColumn):
+    """A portal's pages on 127.0.0.1 (test_crawl's handler, never failing); remembers what the
+    crawl asked for."""
 
     asked: list[str] = []
 
     def do_GET(self):
         self.asked.append(self.path)
-        body = b"" if self.path == "/robots.txt" else b"<html><body>page</body></html>"
-        self.send_response(404 if self.path == "/robots.txt" else 200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
+        if self.path == "/robots.txt":
+            return self.reply(404, b"")
+        self.reply(200, b"<html><body>page</body></html>")
 
 
 @pytest.fixture

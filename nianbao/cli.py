@@ -73,7 +73,9 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
     help="A portal of crawler/portals.yml (repeatable); with --start-url, the name "
     "recorded for those URLs.",
 )
-@click.option("--all", "all_portals", is_flag=True, help="Every registry portal with a column or a home page.")
+@click.option(
+    "--all", "all_portals", is_flag=True, help="Every registry portal with a column or a home page."
+)
 @data_option()
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @click.option(

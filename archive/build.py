@@ -1,8 +1,13 @@
 """`nianbao build`: (re)build the database from the WARC archive, without the network.
 
-Every response record is indexed in `fetches` (records of other crawler processes are
-merged in), and every archived report document is parsed again with the current parser.
-Report ids stay stable across rebuilds: a version is its URL and the sha256 of its bytes.
+Every response and revisit record is indexed in `fetches` (records of other crawler processes
+are merged in), and every archived report document is parsed again with the current parser.
+Report ids stay stable across rebuilds: a report row is refreshed from the fetch it was read
+from; a fetch of an unchanged report adds no row (archive.versions).
+
+The build works on a copy of the database and publishes it in one transaction at the end:
+Datasette, serving the database all along, answers from the old data until then and from the
+new data after. It holds the crawl lock, so no crawl writes the database meanwhile.
 
 A fetch row is rebuilt from its WARC record alone (archive.provenance): the record carries
 everything the crawl stored about it. The processes of a distributed crawl each wrote
@@ -27,13 +32,18 @@ from archive.database import (
     store_report,
     store_text,
 )
+from archive.lock import crawl_lock
 from archive.provenance import Fetch, Provenance
-from archive.warc import iter_responses, recover
+from archive.publish import publish, working_copy
+from archive.warc import iter_records, recover
 from parsers import ParseError
 from parsers.formats import sniff_format
 from parsers.pool import Job, ParserPool, WorkerDied
 
 DOCUMENT_FORMATS = frozenset({"html", "pdf", "docx", "doc", "wps", "txt"})
+MAX_DOCUMENT_BYTES = (
+    200 * 1024 * 1024
+)  # what a payload may decode to (the crawl's DOWNLOAD_MAXSIZE)
 
 
 @dataclass
@@ -62,17 +72,33 @@ def build(
     processes: int | None = None,
 ) -> BuildSummary:
     """Re-parse every archived report document of `data_dir` into `data_dir/nianbao.db`,
-    reading documents in `processes` worker processes (default: one per core, up to 4)."""
+    reading documents in `processes` worker processes (default: one per core, up to 4).
+
+    Raises archive.lock.CrawlLocked when a crawl holds the directory."""
     started = time.perf_counter()
+    data_dir = Path(data_dir)
     summary = BuildSummary()
-    db = open_database(Path(data_dir) / "nianbao.db")
-    recover(Path(data_dir) / "warc")
-    summary.runs_merged = _merge_runs(db, Path(data_dir))
+    with crawl_lock(data_dir, holder="a build"):
+        recover(data_dir / "warc")
+        live = data_dir / "nianbao.db"
+        work = working_copy(live)
+        db = open_database(work)
+        try:
+            summary.runs_merged = _merge_runs(db, data_dir)
+            _read_documents(db, data_dir, summary, progress, errors, processes)
+        finally:
+            close_database(db)
+        publish(work, live)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _read_documents(db, data_dir: Path, summary: BuildSummary, progress, errors, processes):
     readers = ParserPool(processes)
     try:
         # Results come back in archive order, so report ids do not depend on worker timing.
         for (fetch_id, fetch), read in readers.parse_all(
-            _documents(db, Path(data_dir), summary, progress)
+            _documents(db, data_dir, summary, progress)
         ):
             outcome = _store(db, fetch_id, fetch, read)
             summary.reports += outcome in ("new", "same")
@@ -82,32 +108,29 @@ def build(
             summary.unreadable += outcome.startswith("unreadable")
     finally:
         readers.close()
-    db.conn.commit()
-    close_database(db)
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def _documents(
     db, data_dir: Path, summary: BuildSummary, progress: Callable[[int], None] | None
 ) -> Iterator[Job]:
-    """Index every response record in `fetches`; yield the report documents to read."""
+    """Index every response and revisit record in `fetches`; yield the report documents to
+    read. A revisit is not read: the record it refers to holds the same bytes."""
     known = {
         (row["warc_file"], row["warc_offset"]): row["id"]
         for row in db.query("select id, warc_file, warc_offset from fetches")
     }
     report_fetches = {row["fetch_id"] for row in db.query("select fetch_id from reports")}
-    for file, offset, length, info, payload in iter_responses(data_dir / "warc"):
+    for file, offset, length, info, payload in iter_records(data_dir / "warc"):
         summary.records += 1
-        fetch = Fetch.from_record(info, payload)
+        fetch, document = Fetch.from_record(info, payload, MAX_DOCUMENT_BYTES)
         fetch_id = known.get((file, offset))
         if fetch_id is None:
             fetch_id = record_fetch(db, fetch.row(file, offset, length))
             summary.fetches_added += 1
         candidate = fetch_id in report_fetches or (fetch.role == "document" and fetch.status == 200)
-        fmt = sniff_format(payload, fetch.url) if candidate else None
+        fmt = sniff_format(document, fetch.url) if candidate and not fetch.refers_to else None
         if fmt in DOCUMENT_FORMATS:
-            yield (fetch_id, fetch), payload, fetch.url, fmt
+            yield (fetch_id, fetch), document, fetch.url, fmt
         if progress:
             progress(length)  # archive bytes done: a measure that is known before the end
 

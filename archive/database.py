@@ -14,6 +14,7 @@ import sqlite_utils
 
 from archive.provenance import Provenance
 from archive.search import index_text
+from archive.versions import content_hash
 from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OUTCOMES
 
 SCHEMA: dict[str, dict] = {
@@ -55,9 +56,15 @@ SCHEMA: dict[str, dict] = {
             "blocked": int,
             "note": str,
             "length": int,
+            # archive.provenance: the record, the payload as received, what a revisit refers to
+            "content_encoding": str,
+            "location": str,
+            "payload_digest": str,
+            "record_id": str,
+            "refers_to": str,
         },
         "pk": "id",
-        "indexes": [["url"], ["sha256"], ["portal"]],
+        "indexes": [["url"], ["sha256"], ["portal"], ["record_id"]],
     },
     "texts": {
         "columns": {"sha256": str, "extractor": str, "text": str},
@@ -77,6 +84,7 @@ SCHEMA: dict[str, dict] = {
             "portal": str,
             "format": str,
             "sha256": str,
+            "content_hash": str,  # archive.versions: what a new version is told by
             "fetched_at": str,
             "text": str,
             "checks_failed": int,
@@ -294,11 +302,35 @@ def record_fetch(db: sqlite_utils.Database, fetch: dict) -> int:
 
 
 def latest_report(db: sqlite_utils.Database, url: str) -> dict | None:
+    """The current version of the report at `url`, with the validators of its fetch and the
+    record that holds its bytes (`record_id`: a revisit's is the record it refers to)."""
     rows = db.query(
-        "select r.id, r.sha256, f.etag, f.last_modified from reports r "
+        "select r.id, r.sha256, r.content_hash, f.etag, f.last_modified, "
+        "coalesce(f.refers_to, f.record_id) as record_id from reports r "
         "left join fetches f on f.id = r.fetch_id where r.url = ? and r.superseded_by is null "
         "order by r.id desc limit 1",
         [url],
+    )
+    return next(iter(rows), None)
+
+
+def payload_record(db: sqlite_utils.Database, record_id: str) -> dict | None:
+    """The fetch whose WARC record `record_id` holds a payload (not a revisit)."""
+    rows = db.query(
+        "select id, url, fetched_at, record_id, sha256, length, payload_digest from fetches "
+        "where record_id = ? and refers_to is null limit 1",
+        [record_id],
+    )
+    return next(iter(rows), None)
+
+
+def archived_payload(db: sqlite_utils.Database, url: str, payload_digest: str) -> dict | None:
+    """The latest fetch of `url` whose record holds this payload: a re-fetch of it is a revisit."""
+    rows = db.query(
+        "select id, url, fetched_at, record_id, sha256, length, payload_digest from fetches "
+        "where url = ? and payload_digest = ? and refers_to is null and record_id is not null "
+        "order by id desc limit 1",
+        [url, payload_digest],
     )
     return next(iter(rows), None)
 
@@ -317,6 +349,7 @@ def _report_row(report: dict, text: str | None, provenance: Provenance) -> dict:
         "portal": provenance.portal,
         "format": report.get("format"),
         "sha256": provenance.sha256,
+        "content_hash": content_hash(report, text),
         "fetched_at": provenance.fetched_at,
         "text": text,
         "checks_failed": sum(1 for c in report.get("checks", []) if c["ok"] is False),
@@ -331,33 +364,30 @@ def _report_row(report: dict, text: str | None, provenance: Provenance) -> dict:
 def store_report(
     db: sqlite_utils.Database, report: dict, text: str | None, provenance: Provenance
 ) -> int | None:
-    """Write a parsed report and its table rows; returns the new report id.
+    """Write a parsed report and its table rows; returns the new report id, or None when
+    the report is a version already stored.
 
-    The same bytes at the same URL are the same report version: its row is refreshed in
-    place (a re-parse keeps ids stable) and None is returned. Changed bytes get a new row
-    linked to the one they replace, which stays.
+    A report is a new version when what it says changed (archive.versions), not when its
+    page's counter or date stamp did: a fetch of an unchanged report adds nothing. The
+    version read again from the same fetch (a re-parse: `nianbao build`) is refreshed in
+    place, so ids stay stable. A changed report gets a new row linked to the one it
+    replaces, which stays.
     """
-    same = next(
-        iter(
-            db.query(
-                "select id from reports where url = ? and sha256 = ?",
-                [provenance.url, provenance.sha256],
-            )
-        ),
-        None,
-    )
     row = _report_row(report, text, provenance)
+    same = _version_of_fetch(db, provenance)
     with db.conn:
         if same:
             if provenance.fetch_id is None:
                 row.pop("fetch_id")
-            db["reports"].update(same["id"], row)
+            db["reports"].update(same, row)
             for table in TABLE_ROWS:
-                db.execute(f"delete from [{table}] where report_id = ?", [same["id"]])
-            _insert_tables(db, same["id"], report, provenance.province)
-            index_report(db, same["id"], row)
+                db.execute(f"delete from [{table}] where report_id = ?", [same])
+            _insert_tables(db, same, report, provenance.province)
+            index_report(db, same, row)
             return None
         previous = latest_report(db, provenance.url)
+        if previous and _unchanged(previous, row):
+            return None
         row["previous_id"] = previous["id"] if previous else None
         report_id = db["reports"].insert(row).last_pk
         if previous:
@@ -365,6 +395,28 @@ def store_report(
         _insert_tables(db, report_id, report, provenance.province)
         index_report(db, report_id, row)
     return report_id
+
+
+def _version_of_fetch(db: sqlite_utils.Database, provenance: Provenance) -> int | None:
+    """The report row read from this fetch (without one: from these bytes at this URL)."""
+    if provenance.fetch_id is not None:
+        sql, params = "select id from reports where fetch_id = ?", [provenance.fetch_id]
+    else:
+        sql, params = (
+            "select id from reports where url = ? and sha256 = ?",
+            [
+                provenance.url,
+                provenance.sha256,
+            ],
+        )
+    found = db.execute(sql, params).fetchone()
+    return found[0] if found else None
+
+
+def _unchanged(previous: dict, row: dict) -> bool:
+    if previous["content_hash"] is None:  # stored before fingerprints: compare bytes
+        return previous["sha256"] == row["sha256"]
+    return previous["content_hash"] == row["content_hash"]
 
 
 def _insert_tables(

@@ -1,4 +1,11 @@
-"""WARC 1.1 files with warcio: one request and one response record per fetch.
+"""WARC 1.1 files with warcio: one request and one response (or revisit) record per fetch.
+
+A response record holds the HTTP response as received: status line, headers and payload, the
+payload still in its Content-Encoding (gzip…). Only the transfer coding is undone (Scrapy's
+download handler de-chunks), so `Transfer-Encoding` is dropped and `Content-Length` gives the
+stored length. A re-fetch whose payload the archive already holds is a `revisit` record
+(the HTTP headers, no payload) pointing at the record that holds it: `identical-payload-digest`
+for a 200 with the same payload, `server-not-modified` for a 304.
 
 Each record is its own gzip member, flushed before its offset is handed out, so a crash at
 any moment leaves every record that was reported as written readable. A file being written
@@ -22,12 +29,26 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archive.payload import CHUNK, PayloadDecoder, warc_digest
 from archive.provenance import ANNOTATION_PREFIX, warc_date
 
 DEFAULT_MAX_BYTES = 1024**3
 OPEN_SUFFIX = ".open"
-# Headers that describe the transfer, not the payload we store (bodies are stored decoded).
-_TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+# Headers of the transfer, not of the payload we store: Scrapy hands the body de-chunked.
+_TRANSFER_HEADERS = {"transfer-encoding", "content-length"}
+REVISIT_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+REVISIT_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+
+
+@dataclass(frozen=True)
+class Revisit:
+    """The record a revisit refers to: the one that holds the payload."""
+
+    record_id: str
+    url: str
+    date: datetime  # its WARC-Date
+    payload_digest: str
+    profile: str = REVISIT_IDENTICAL
 
 
 @dataclass(frozen=True)
@@ -88,27 +109,48 @@ class WarcArchive:
         request_body: bytes = b"",
         annotations: dict[str, str] | None = None,
         date: datetime | None = None,
+        record_id: str | None = None,
+        revisit: Revisit | None = None,
     ) -> WarcLocation:
-        """Archive one exchange; returns where its response record starts.
+        """Archive one exchange; returns where its response (or revisit) record starts.
 
-        `annotations` become `WARC-Nianbao-<Name>` headers of the response record (portal,
-        role, page…: archive.provenance), so a database can be rebuilt from the WARC files
-        alone; `date`, when the fetch happened, is both records' WARC-Date.
+        `body` is the payload as received (Content-Encoding kept). `annotations` become
+        `WARC-Nianbao-<Name>` headers of the record (portal, role, page…: archive.provenance),
+        so a database can be rebuilt from the WARC files alone; `date`, when the fetch
+        happened, is both records' WARC-Date. With `revisit`, the payload is not stored again:
+        the record refers to the one holding it.
         """
         dated = {"WARC-Date": warc_date(date)} if date else {}
+        fields = {**dated, **({"WARC-Record-ID": record_id} if record_id else {})}
         if self._writer is None or self._file.tell() >= self.max_bytes:
             self._open()
         kept = [(k, v) for k, v in headers if k.lower() not in _TRANSFER_HEADERS]
-        kept.append(("Content-Length", str(len(body))))
+        if revisit is None:
+            kept.append(("Content-Length", str(len(body))))
         http_headers = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1")
-        response = self._writer.create_warc_record(
-            url,
-            "response",
-            payload=io.BytesIO(body),
-            http_headers=http_headers,
-            length=len(body),
-            warc_headers_dict=dated,
-        )
+        if revisit is None:
+            response = self._writer.create_warc_record(
+                url,
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=http_headers,
+                length=len(body),
+                warc_headers_dict={**fields, "WARC-Payload-Digest": warc_digest(body)},
+            )
+        else:
+            response = self._writer.create_warc_record(
+                url,
+                "revisit",
+                http_headers=http_headers,
+                warc_headers_dict={
+                    **fields,
+                    "WARC-Profile": revisit.profile,
+                    "WARC-Refers-To": revisit.record_id,
+                    "WARC-Refers-To-Target-URI": revisit.url,
+                    "WARC-Refers-To-Date": warc_date(revisit.date),
+                    "WARC-Payload-Digest": revisit.payload_digest,
+                },
+            )
         for name, value in (annotations or {}).items():
             if value:
                 response.rec_headers.add_header(ANNOTATION_PREFIX + name, value)
@@ -173,19 +215,19 @@ def _pid_alive(pid: int) -> bool:
 def recover(directory: Path) -> list[str]:
     """Close the files of crashed writers: cut an unfinished last record, give the final name.
 
-    Files of a live process on this host are left alone. Returns the names recovered.
+    Only files this host wrote, of processes no longer alive: whether another host's writer
+    is alive cannot be told from here (a directory shared over the network, or copied while
+    a crawl ran), so its open files are left as they are and read up to their last whole
+    record (iter_records). Returns the names recovered.
     """
     recovered = []
     host = short_host()
     for path in sorted(Path(directory).glob("*.warc.gz" + OPEN_SUFFIX)):
         # writer_tag, not a split on "-": host names such as ip-10-0-0-7 hold dashes too
         writer_host, _, pid = (writer_tag(path.name) or "").rpartition("-")
-        if (
-            writer_host == host
-            and pid.isdigit()
-            and int(pid) != os.getpid()
-            and _pid_alive(int(pid))
-        ):
+        if writer_host != host or not pid.isdigit():
+            continue
+        if int(pid) != os.getpid() and _pid_alive(int(pid)):
             continue
         try:
             end = _complete_length(path)
@@ -214,18 +256,27 @@ def _complete_length(path: Path) -> int:
 
 def _describe(record) -> dict:
     http = record.http_headers
+    warc = record.rec_headers
     return {
-        "url": record.rec_headers.get_header("WARC-Target-URI"),
-        "date": record.rec_headers.get_header("WARC-Date"),
-        "payload_digest": record.rec_headers.get_header("WARC-Payload-Digest"),
+        "type": record.rec_type,
+        "url": warc.get_header("WARC-Target-URI"),
+        "date": warc.get_header("WARC-Date"),
+        "record_id": warc.get_header("WARC-Record-ID"),
+        "payload_digest": warc.get_header("WARC-Payload-Digest"),
+        "refers_to": warc.get_header("WARC-Refers-To"),
         "status": int(http.get_statuscode()) if http else None,
-        "headers": dict(http.headers) if http else {},
+        "headers": list(http.headers) if http else [],
         "annotations": {
             name[len(ANNOTATION_PREFIX) :].lower(): value
-            for name, value in record.rec_headers.headers
+            for name, value in warc.headers
             if name.startswith(ANNOTATION_PREFIX)
         },
     }
+
+
+def content_encoding(info: dict) -> str | None:
+    """The Content-Encoding a record's payload is stored in."""
+    return next((v for k, v in info["headers"] if k.lower() == "content-encoding"), None)
 
 
 def _path(directory: Path, file: str) -> Path:
@@ -235,31 +286,74 @@ def _path(directory: Path, file: str) -> Path:
     return path
 
 
-def read_response(directory: Path, file: str, offset: int) -> tuple[dict, bytes]:
-    """The description and payload of the response record at `offset` of a WARC file."""
-    with open(_path(directory, file), "rb") as handle:
-        handle.seek(offset)
-        for record in ArchiveIterator(handle):
-            if record.rec_type != "response":
-                raise ValueError(f"{file}@{offset}: a {record.rec_type} record, not a response")
-            return _describe(record), record.content_stream().read()
+def _record_at(handle, file: str, offset: int):
+    handle.seek(offset)
+    for record in ArchiveIterator(handle):
+        if record.rec_type not in ("response", "revisit"):
+            raise ValueError(f"{file}@{offset}: a {record.rec_type} record, not a response")
+        return record
     raise ValueError(f"{file}@{offset}: no record there")
 
 
-def iter_responses(directory: Path):
-    """(file, offset, length, description, payload) of every response record, file by file."""
-    for path in sorted(Path(directory).glob("*.warc.gz")):
+def read_response(directory: Path, file: str, offset: int) -> tuple[dict, bytes]:
+    """The description and payload, decoded, of the response record at `offset` of a WARC
+    file (a revisit record has no payload: b"")."""
+    info, chunks = open_response(directory, file, offset)
+    return info, b"".join(chunks)
+
+
+def open_response(directory: Path, file: str, offset: int, chunk: int = CHUNK):
+    """(description, iterator of decoded payload chunks) of the record at `offset`, read
+    lazily, so a large document is never held whole; the iterator closes the file."""
+    handle = open(_path(directory, file), "rb")  # noqa: SIM115 - closed by the iterator
+    try:
+        record = _record_at(handle, file, offset)
+    except BaseException:
+        handle.close()
+        raise
+    info = _describe(record)
+
+    def chunks():
+        try:
+            decoder = PayloadDecoder(content_encoding(info))
+            while piece := record.raw_stream.read(chunk):
+                yield decoder.decode(piece)
+            yield decoder.finish()
+        finally:
+            handle.close()
+
+    return info, chunks()
+
+
+def warc_files(directory: Path) -> list[Path]:
+    """Closed WARC files and files still open, in name order (an open file sorts as closed)."""
+    paths = Path(directory).glob("*.warc.gz*")
+    found = [p for p in paths if p.name.endswith((".warc.gz", ".warc.gz" + OPEN_SUFFIX))]
+    return sorted(found, key=lambda p: p.name.removesuffix(OPEN_SUFFIX))
+
+
+def iter_records(directory: Path):
+    """(file, offset, length, description, payload as stored) of every response and revisit
+    record, file by file. A file still open (another host's writer, alive or not) is read up
+    to its last whole record and named as it will be once closed."""
+    for path in warc_files(directory):
+        still_open = path.name.endswith(OPEN_SUFFIX)
         with open(path, "rb") as handle:
             iterator = ArchiveIterator(handle)
-            for record in iterator:
-                if record.rec_type != "response":
-                    continue
-                payload = record.content_stream().read()
-                iterator.read_to_end(record)
-                yield (
-                    path.name,
-                    iterator.get_record_offset(),
-                    iterator.get_record_length(),
-                    _describe(record),
-                    payload,
-                )
+            try:
+                for record in iterator:
+                    if record.rec_type not in ("response", "revisit"):
+                        continue
+                    payload = record.raw_stream.read()
+                    iterator.read_to_end(record)
+                    yield (
+                        path.name.removesuffix(OPEN_SUFFIX),
+                        iterator.get_record_offset(),
+                        iterator.get_record_length(),
+                        _describe(record),
+                        payload,
+                    )
+            except Exception:
+                if not still_open:
+                    raise
+                # the record being written when the file was copied or its writer died

@@ -6,6 +6,8 @@ import asyncio
 import logging
 import random
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from http import HTTPStatus
 
 from scrapy import Request
@@ -14,6 +16,7 @@ from scrapy.http import Response
 
 from archive.database import record_fetch
 from archive.provenance import Fetch, utc_now
+from archive.warc import REVISIT_IDENTICAL, REVISIT_NOT_MODIFIED, Revisit
 from crawler.store import CrawlStore
 
 logger = logging.getLogger(__name__)
@@ -45,15 +48,21 @@ def _header_list(headers) -> list[tuple[str, str]]:
 class ArchiveMiddleware:
     """Writes each response to WARC and to the `fetches` table, before anything reads it.
 
-    Placed after HttpCompressionMiddleware (it sees decoded bodies) and before
-    RetryMiddleware (every attempt is archived).
+    At the downloader's edge (950: below every built-in middleware) it sees the response as
+    received — still gzip-compressed, a 301 before RedirectMiddleware follows it, each
+    attempt RetryMiddleware makes — and the request as sent, cookies included. A re-fetch
+    whose payload the archive holds (a 304, or the same bytes again) is written as a revisit
+    record referring to the one that holds them.
     """
 
-    def __init__(self, store: CrawlStore, portal: str | None, portal_info: dict, stats):
+    def __init__(
+        self, store: CrawlStore, portal: str | None, portal_info: dict, stats, max_size: int = 0
+    ):
         self.store = store
         self.portal = portal
         self.portal_info = portal_info  # province, level: kept in the WARC for rebuilds
         self.stats = stats
+        self.max_size = max_size  # what a payload may decode to (DOWNLOAD_MAXSIZE)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -63,6 +72,7 @@ class ArchiveMiddleware:
             settings.get("NIANBAO_PORTAL"),
             settings.getdict("NIANBAO_PORTAL_INFO"),
             crawler.stats,
+            settings.getint("DOWNLOAD_MAXSIZE"),
         )
         middleware.crawler = crawler
         return middleware
@@ -70,13 +80,12 @@ class ArchiveMiddleware:
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
         # Scrapy stops passing `spider` to middlewares after 2.13; the crawler holds it
         spider = spider or self.crawler.spider
-        body = response.body
         info = (
             getattr(spider, "portal_info", {}).get(request.meta.get("portal")) or self.portal_info
         )
-        blocked = is_blocked(response.status, body)
-        fetch = Fetch.of_body(
-            body,
+        fetch, document = Fetch.received(
+            response.body,
+            limit=self.max_size,
             url=response.url,
             status=response.status,
             fetched_at=utc_now(),
@@ -88,20 +97,26 @@ class ArchiveMiddleware:
             page_url=request.meta.get("page_url"),
             province=info.get("province"),
             level=info.get("level"),
-            blocked=blocked,
-            note="anti-bot challenge" if blocked else None,
         )
+        if is_blocked(response.status, document):
+            fetch.blocked = True
+            fetch.note = "; ".join(filter(None, ["anti-bot challenge", fetch.note]))
+        revisit = self._revisit(request, fetch)
+        if revisit:
+            fetch = fetch.revisiting(revisit.original)
         location = self.store.warc.write(
             response.url,
             response.status,
             _reason(response.status),
             fetch.headers,
-            body,
+            b"" if revisit else response.body,
             request_method=request.method,
             request_headers=_header_list(request.headers),
             request_body=request.body or b"",
             annotations=fetch.annotations(),
             date=fetch.fetched_at,
+            record_id=fetch.record_id,
+            revisit=revisit.record if revisit else None,
         )
         fetch_id = record_fetch(
             self.store.db, fetch.row(location.file, location.offset, location.length)
@@ -109,12 +124,43 @@ class ArchiveMiddleware:
         self.store.db.conn.commit()
         request.meta["fetch_id"] = fetch_id
         self.stats.inc_value("nianbao/archived")
-        if blocked:
+        if revisit:
+            self.stats.inc_value("nianbao/revisits")
+        if fetch.blocked:
             self.stats.inc_value("nianbao/blocked")
             logger.warning(
                 "blocked by an anti-bot page (HTTP %s): %s", response.status, response.url
             )
         return response
+
+    def _revisit(self, request: Request, fetch: Fetch) -> _Revisit | None:
+        """What this fetch revisits: the version a 304 confirms, or a record of the same
+        payload of the same URL. Empty payloads (most redirects) are stored as they are."""
+        if fetch.status == 304:
+            held = request.meta.get("known_record")
+            original = held and self.store.payload_record(held)
+            profile = REVISIT_NOT_MODIFIED
+        elif fetch.length:
+            original = self.store.archived_payload(fetch.url, fetch.payload_digest)
+            profile = REVISIT_IDENTICAL
+        else:
+            original = None
+        if not original:
+            return None
+        record = Revisit(
+            original["record_id"],
+            original["url"],
+            datetime.fromisoformat(original["fetched_at"]),
+            original["payload_digest"],
+            profile,
+        )
+        return _Revisit(original, record)
+
+
+@dataclass
+class _Revisit:
+    original: dict  # the fetches row of the record holding the payload
+    record: Revisit
 
 
 class ConditionalGetMiddleware:
@@ -127,6 +173,8 @@ class ConditionalGetMiddleware:
     which costs a download, never a report.
     """
 
+    KNOWN = ("known_report", "known_record", "known_url")
+
     def __init__(self, store: CrawlStore):
         self.store = store
 
@@ -135,12 +183,20 @@ class ConditionalGetMiddleware:
         return cls(CrawlStore.of(crawler))
 
     def process_request(self, request: Request, spider=None):
+        if request.meta.get("known_url") not in (None, request.url):
+            # A redirect copies the request: its validators were for the URL it left.
+            for key in self.KNOWN:
+                request.meta.pop(key, None)
+            for header in ("If-None-Match", "If-Modified-Since"):
+                request.headers.pop(header, None)
         if not request.meta.get("document"):
             return None
         known = self.store.latest_report(request.url)
         if known is None:
             return None
         request.meta["known_report"] = known["id"]
+        request.meta["known_record"] = known["record_id"]  # what a 304 confirms
+        request.meta["known_url"] = request.url
         if known["etag"]:
             request.headers.setdefault("If-None-Match", known["etag"])
         if known["last_modified"]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from archive.database import store_report, store_text
+from archive.database import payload_record, store_report, store_text
 from archive.provenance import Provenance
 from crawler.items import ReportDocument
 from crawler.store import CrawlStore
@@ -37,6 +37,11 @@ class ReportPipeline:
 
     async def process_item(self, item: ReportDocument, spider=None):
         info = getattr(spider, "portal_info", {}).get(item.portal) or self.portal_info
+        fetch_id, fetched_at, sha256 = self._bytes_fetch(item.fetch_id)
+        if self.store.db.execute("select 1 from reports where fetch_id = ?", [fetch_id]).fetchone():
+            # the same bytes again (a revisit), already read into a report
+            self.stats.inc_value("nianbao/reports_unchanged")
+            return item
         try:
             read = await self.readers.parse(item.body, item.url)
         except (ParseError, WorkerDied) as error:
@@ -52,10 +57,6 @@ class ReportPipeline:
             self.stats.inc_value("nianbao/not_reports")
             return item
         report, extractor, text = read
-        # ArchiveMiddleware hashed these bytes when it archived them
-        fetched_at, sha256 = self.store.db.execute(
-            "select fetched_at, sha256 from fetches where id = ?", [item.fetch_id]
-        ).fetchone()
         store_text(self.store.db, sha256, extractor, text)
         report_id = store_report(
             self.store.db,
@@ -66,7 +67,7 @@ class ReportPipeline:
                 page_url=item.page_url,
                 sha256=sha256,
                 fetched_at=fetched_at,
-                fetch_id=item.fetch_id,
+                fetch_id=fetch_id,
                 portal=item.portal,
                 province=info.get("province"),
                 level=info.get("level"),
@@ -74,3 +75,15 @@ class ReportPipeline:
         )
         self.stats.inc_value("nianbao/reports_new" if report_id else "nianbao/reports_unchanged")
         return item
+
+    def _bytes_fetch(self, fetch_id: int) -> tuple[int, str, str]:
+        """(id, fetched_at, sha256) of the fetch whose record holds these bytes: a revisit's
+        is the fetch it refers to, so that a report links to the bytes, as a rebuild does."""
+        db = self.store.db
+        fetched_at, sha256, refers_to = db.execute(
+            "select fetched_at, sha256, refers_to from fetches where id = ?", [fetch_id]
+        ).fetchone()
+        original = payload_record(db, refers_to) if refers_to else None
+        if original is None:  # not a revisit, or of a record another process wrote
+            return fetch_id, fetched_at, sha256
+        return original["id"], original["fetched_at"], original["sha256"]

@@ -3,12 +3,10 @@ one distributed crawl), each recorded."""
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
 import socket
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,14 +23,12 @@ from archive.database import (
     start_run,
     worker_database,
 )
+from archive.lock import CrawlLocked as CrawlLocked  # raised by crawl(): re-exported
+from archive.lock import crawl_lock
 from archive.warc import process_tag
 from crawler.distributed import redis_settings
 from crawler.registry import REGISTRY, Portal, find_portal, load_portals
 from crawler.spiders.annual_reports import AnnualReportsSpider
-
-
-class CrawlLocked(RuntimeError):
-    """Another crawl holds the data directory."""
 
 
 class RedisUnavailable(RuntimeError):
@@ -72,34 +68,6 @@ def counted(n: int, noun: str) -> str:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-@contextmanager
-def crawl_lock(data_dir: Path, shared: bool = False):
-    """Hold DIR/crawl.lock for the run: cron may start the next run before this one ends.
-
-    Processes of one distributed crawl hold it shared: they run side by side (each writes its
-    own database and WARC files), and none of them beside a crawl that holds it alone.
-    """
-    data_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(data_dir / "crawl.lock", "a+")  # noqa: SIM115 - held for the whole run
-    try:
-        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "unknown"
-        handle.close()
-        raise CrawlLocked(f"another crawl is running on {data_dir} ({holder})") from None
-    holder = f"pid {os.getpid()} on {socket.gethostname()} since {now()}"
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"a distributed crawl: {holder}, maybe with others" if shared else holder)
-    handle.flush()
-    try:
-        yield
-    finally:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()
 
 
 def check_redis(url: str) -> None:

@@ -25,9 +25,10 @@ RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubled for each one
 RETRY_BACKOFF_MAX = 60.0
 
 DOWNLOADER_MIDDLEWARES = {
-    # After HttpCompressionMiddleware (590) so bodies are decoded; before RetryMiddleware (550)
-    # so every attempt is archived.
-    "crawler.middlewares.ArchiveMiddleware": 585,
+    # At the downloader's edge, below HttpCompression (590), Redirect (600), Cookies (700) and
+    # the rest: the archive holds the response as received (gzip, 301s) and the request as
+    # sent; above it, RetryMiddleware (550) retries, so every attempt is archived.
+    "crawler.middlewares.ArchiveMiddleware": 950,
     "crawler.middlewares.ConditionalGetMiddleware": 560,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,

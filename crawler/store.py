@@ -15,7 +15,14 @@ import sqlite_utils
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.database import close_database, latest_report, open_database, open_read_only
+from archive.database import (
+    archived_payload,
+    close_database,
+    latest_report,
+    open_database,
+    open_read_only,
+    payload_record,
+)
 from archive.warc import WarcArchive, recover
 
 
@@ -36,11 +43,22 @@ class CrawlStore:
 
     def latest_report(self, url: str) -> dict | None:
         """The current stored version of the report at `url`: this process's, else the archive's."""
-        known = latest_report(self.db, url)
+        return self._ask(latest_report, url)
+
+    def archived_payload(self, url: str, payload_digest: str) -> dict | None:
+        """The fetch whose record already holds this payload of `url` (a re-fetch: a revisit)."""
+        return self._ask(archived_payload, url, payload_digest)
+
+    def payload_record(self, record_id: str) -> dict | None:
+        return self._ask(payload_record, record_id)
+
+    def _ask(self, question, *args) -> dict | None:
+        """This process's database first, then the built archive's (a distributed worker)."""
+        known = question(self.db, *args)
         if known is None and self.archive_db is not None:
             try:
-                known = latest_report(self.archive_db, url)
-            except sqlite3.Error:  # a database being built: ask unconditionally, as without one
+                known = question(self.archive_db, *args)
+            except sqlite3.Error:  # a database being built: as if it had no answer
                 known = None
         return known
 

@@ -23,14 +23,14 @@ STAMP_LABELS = (
     "打印日期", "访问时间", "当前时间", "今天是", "今日",
 )  # fmt: skip
 _DATE = r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
-_TIME = r"\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?"
+_TIME = r"\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2}(?:\.\d+)?)?"
 _WEEKDAY = r"(?:星期|周)[一二三四五六日天]"
 _STAMP = re.compile(
     rf"(?:{'|'.join(STAMP_LABELS)})\s*[:：]\s*(?:{_DATE}\s*(?:{_TIME})?\s*(?:{_WEEKDAY})?"
     rf"|{_TIME}|\d+\s*次?)"
 )
 # A date with its weekday is a clock on the page, not a date the report gives.
-_CLOCK = re.compile(rf"{_DATE}\s*(?:{_TIME})?\s*{_WEEKDAY}|\d{{1,2}}:\d{{2}}:\d{{2}}")
+_CLOCK = re.compile(rf"{_DATE}\s*(?:{_TIME})?\s*{_WEEKDAY}|\d{{1,2}}:\d{{2}}:\d{{2}}(?:\.\d+)?")
 # Session ids, CSRF tokens, cache-busting hashes: long runs of letters and digits mixed.
 _TOKEN = re.compile(r"(?=[A-Za-z0-9+/=_-]*\d)(?=[A-Za-z0-9+/=_-]*[A-Za-z])[A-Za-z0-9+/=_-]{16,}")
 _SPACE = re.compile(r"\s+")

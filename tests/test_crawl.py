@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def test_crawl_finds_every_report_and_archives_every_response(portal, tmp_path):
     result = crawl(portal, tmp_path / "crawl")
     found = {url for (url,) in query(tmp_path / "crawl", "select url from reports")}
     assert found == expected_documents(portal)
-    assert "blocked" in result.stderr.splitlines()[-1]
+    assert ", 1 blocked, " in result.stderr.splitlines()[-1]  # the 412 challenge page
     # Every stored report is one click from its archived bytes: a fetch row, and (below) the
     # WARC record that row points at.
     rows = query(
@@ -131,25 +132,52 @@ def test_recrawl_of_an_unchanged_portal_adds_no_reports(portal, tmp_path):
     assert len(conditional) == len(before)
 
 
-def test_changed_report_gets_a_new_row_linked_to_the_old(portal, tmp_path):
+def site_path(url: str) -> str:
+    return "/" + url.split("/", 3)[3]
+
+
+def test_a_report_gets_a_new_version_when_what_it_says_changes_not_its_markup(portal, tmp_path):
     crawl(portal, tmp_path)
-    report = portal.reports["trs"][0]
-    path = "/" + report.document_url.split("/", 3)[3]
-    original = query(tmp_path, "select id from reports where url = ?", [report.document_url])
-    portal.touch(path)
-    crawl(portal, tmp_path)
-    versions = query(
-        tmp_path,
-        "select id, previous_id, superseded_by from reports where url = ? order by id",
-        [report.document_url],
+    table, sentence, markup = (portal.reports[kind][0] for kind in ("trs", "hanweb", "plain"))
+    original = query(tmp_path, "select id from reports where url = ?", [table.document_url])
+    pages = {
+        r.document_url: urllib.request.urlopen(r.document_url).read() for r in (table, sentence)
+    }
+    # A number in table 三 changes (its 总计 of 新收 applications: 154 → 155) ...
+    portal.touch(
+        site_path(table.document_url),
+        pages[table.document_url].replace(b">154</p>", b">155</p>", 1),
     )
-    assert len(versions) == 2
-    (old_id, _, superseded_by), (new_id, previous_id, _) = versions
+    # ... a sentence is added to another report ...
+    end = b'<meta name="ContentEnd">'
+    added = "<p>本报告另附一项说明。</p>".encode() + end
+    portal.touch(site_path(sentence.document_url), pages[sentence.document_url].replace(end, added))
+    # ... and a third page changes only in its markup.
+    portal.touch(site_path(markup.document_url))
+    crawl(portal, tmp_path)
+    versions = {
+        report.document_url: query(
+            tmp_path,
+            "select id, previous_id, superseded_by from reports where url = ? order by id",
+            [report.document_url],
+        )
+        for report in (table, sentence, markup)
+    }
+    assert [len(versions[r.document_url]) for r in (table, sentence, markup)] == [2, 2, 1]
+    (old_id, _, superseded_by), (new_id, previous_id, _) = versions[table.document_url]
     assert old_id == original[0][0] and superseded_by == new_id and previous_id == old_id
+    totals = query(
+        tmp_path,
+        "select report_id, total from applications where row = 'new_received' and report_id in (?, ?)",
+        [old_id, new_id],
+    )
+    assert sorted(totals) == [(old_id, 154), (new_id, 155)]
 
 
 def test_sigkill_mid_crawl_then_resume_gives_the_same_set(tmp_path):
-    with DemoPortal(latency=0.15) as portal:
+    # A portal without ETag/Last-Modified: the resumed crawl fetches every report again in
+    # full, and it is the archive and the versioning that keep each one once.
+    with DemoPortal(latency=0.15, validators=False) as portal:
         process = subprocess.Popen(
             crawl_command(portal, tmp_path),
             stdout=subprocess.DEVNULL,
@@ -170,9 +198,18 @@ def test_sigkill_mid_crawl_then_resume_gives_the_same_set(tmp_path):
         process.wait()
         stored = query(tmp_path, "select count(*) from reports")[0][0]
         assert 0 < stored < len(expected_documents(portal)), "kill came too late to test resume"
+        stored_before = query(tmp_path, "select id, url, fetch_id from reports")
         crawl(portal, tmp_path)
         urls = [url for (url,) in query(tmp_path, "select url from reports")]
         assert sorted(urls) == sorted(expected_documents(portal))  # none missing, none twice
+        assert set(stored_before) <= set(query(tmp_path, "select id, url, fetch_id from reports"))
+        # Documents fetched again unchanged are revisits of the records holding them.
+        again = query(
+            tmp_path,
+            "select count(*) from fetches f join reports r on r.url = f.url "
+            "where f.refers_to is not null and f.status = 200",
+        )
+        assert again[0][0] >= len(stored_before)
         assert_archive_backs_every_fetch(tmp_path)
 
 

@@ -196,6 +196,20 @@ def hanweb_article(title: str, day: str, body: str) -> bytes:
     return page.encode("utf-8")
 
 
+# The view counter of a Hanweb article page, as hanweb_article prints it.
+VIEW_COUNTER = re.compile(rb'(<span id="c">)\d+(</span>)')
+
+
+def live_chrome(page: bytes, visits: int, moment: str, token: str) -> bytes:
+    """An article page as a CMS renders it per request: the view counter counts this visit,
+    the page says when it was generated and carries a fresh form token."""
+    counter = VIEW_COUNTER.sub(rb"\g<1>%d\g<2>" % visits, page, count=1)
+    stamp = f"　更新时间：{moment}</div>".encode()
+    counter = counter.replace(b"</span></div>", b"</span>" + stamp, 1)
+    field = f'<input type="hidden" name="__RequestVerificationToken" value="{token}">'
+    return counter.replace(b"</body>", field.encode() + b"</body>", 1)
+
+
 def plain_list(entries: list[Entry], page: int, last: int) -> bytes:
     """list.html?page=N. Its 下一页 on the last page is the trap: it always points one further."""
     items = "\n".join(

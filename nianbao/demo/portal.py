@@ -13,7 +13,12 @@ One server holds three 年报 columns laid out as real portals lay them out (see
 
 Lists mix reports with non-reports (政府工作报告, 通知, navigation) and traps: a 404, a 瑞数 412
 challenge, an off-site redirect, a 下一页 that never ends, and a link into a robots.txt-disallowed
-path. Every document carries ETag/Last-Modified and answers conditional GETs with 304.
+path; an old column URL answers 301 with the column's new address. Every document carries
+ETag/Last-Modified and answers conditional GETs with 304.
+
+Options make it behave as other real portals do: `gzip` compresses text answers for clients
+that accept it, `live_pages` renders Hanweb article pages per request (a view counter, the time,
+a form token), `validators=False` sends no ETag/Last-Modified and never answers 304.
 
 Standard library only (plus python-docx to build the DOCX attachments). The server binds to
 the address it is given (loopback by default) and never connects anywhere. The CMSs' pages
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import secrets
 import signal
 import threading
 import time
@@ -53,6 +59,7 @@ from nianbao.demo.cms import (
     dataproxy,
     epoch,
     list_page,
+    live_chrome,
     notice_body,
     plain_article,
     simple_page,
@@ -64,6 +71,7 @@ from nianbao.demo.word import seed_docx, stable_zip
 
 DEFAULT_DOCUMENTS = Path(__file__).resolve().parent / "documents"
 OFFSITE = "http://offsite.invalid/x.html"
+MOVED_COLUMN = "/zwgk/ndbg/"  # where the TRS column was before the site was redone
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\nAllow: /\n"
 RUISHU_412 = (
@@ -94,6 +102,7 @@ class Resource:
     modified: int  # epoch seconds, sent as Last-Modified
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
+    live: bool = False  # a page the CMS renders per request (view counter): see live_pages
 
 
 @dataclass(frozen=True)
@@ -177,9 +186,14 @@ class DemoPortal:
         host: str = "127.0.0.1",
         port: int = 0,
         latency: float = 0.0,
+        gzip: bool = False,
+        live_pages: bool = False,
+        validators: bool = True,
     ):
         self.documents_dir = Path(documents_dir or DEFAULT_DOCUMENTS)
         self.host, self.port, self.latency = host, port, latency
+        self.gzip, self.live_pages, self.validators = gzip, live_pages, validators
+        self._visits: dict[str, int] = {}
         self.requests: list[tuple[str, str, dict]] = []
         # (time.monotonic(), method, path) of each request as it arrives: politeness tests
         # measure the spacing (a list of its own: `requests` keeps its three-tuples).
@@ -208,6 +222,11 @@ class DemoPortal:
             "hanweb": f"{self.base_url}/col/col{HANWEB_COLUMN}/index.html",
             "plain": f"{self.base_url}{PLAIN_COLUMN}list.html",
         }
+
+    @property
+    def moved_column_url(self) -> str:
+        """A column's old address: it answers 301 with the TRS column's new one."""
+        return f"{self.base_url}{MOVED_COLUMN}"
 
     @property
     def reports(self) -> dict[str, list[PortalReport]]:
@@ -371,7 +390,7 @@ class DemoPortal:
         if fmt == "raw":
             return Resource(content, HTML, modified)
         page = article(kind, title, day, content, charset, ident)
-        return Resource(page, ARTICLE_TYPES[kind], modified)
+        return Resource(page, ARTICLE_TYPES[kind], modified, live=kind == "hanweb")
 
     def _add_traps(self) -> None:
         """Report-looking links a crawler meets and must survive; none is in `reports`."""
@@ -403,6 +422,9 @@ class DemoPortal:
         self._entries["hanweb"].append(
             Entry("某某区2023年度政府信息公开工作年度报告", moved, "2024-01-30")
         )
+        # The column's old address, moved for good.
+        self._resources[MOVED_COLUMN] = Resource(b"", HTML, epoch("2023-06-01"), status=301)
+        self._resources[MOVED_COLUMN].headers["Location"] = f"{TRS_COLUMN}index.html"
         # A draft under /private/, which robots.txt disallows.
         draft = "/private/ndbg/20250110_draft.html"
         text = notice_body("某某街道2024年政府信息公开工作年度报告（送审稿）", "2025-01-10")
@@ -456,10 +478,17 @@ class DemoPortal:
                     {"Content-Type": resource.content_type, **resource.headers},
                     resource.body,
                 )
-            return self._document(resource, headers)
+            return self._document(resource, headers, path)
 
-    def _document(self, resource: Resource, headers: dict) -> Answer:
-        return conditional_answer(resource.body, resource.content_type, resource.modified, headers)
+    def _document(self, resource: Resource, headers: dict, path: str = "") -> Answer:
+        body = resource.body
+        if self.live_pages and resource.live:
+            self._visits[path] = self._visits.get(path, 1023) + 1
+            moment = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+            body = live_chrome(body, self._visits[path], moment, secrets.token_hex(16))
+        if not self.validators:
+            return Answer(200, {"Content-Type": resource.content_type}, body)
+        return conditional_answer(body, resource.content_type, resource.modified, headers)
 
     def _listing(self, path: str, query: dict) -> Resource | None:
         """The list pages, rendered from the current entries (add_report changes them)."""

@@ -6,6 +6,7 @@ it, answers conditional GETs as RFC 9110 says, and closes keep-alive connections
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import socket
 import sys
@@ -26,6 +27,7 @@ class Site(Protocol):
     """What the server asks of the site it serves."""
 
     latency: float  # seconds to wait before answering (a slow portal)
+    gzip: bool  # compress text answers for clients that accept gzip, as nginx's gzip on does
 
     def record(self, method: str, target: str, headers: dict) -> None: ...
 
@@ -42,6 +44,27 @@ def conditional_answer(
     if not_modified(lowered, etag, modified):
         return Answer(304, common, b"")
     return Answer(200, {"Content-Type": content_type, **common}, body)
+
+
+# What nginx's gzip_types compresses: text, never PDFs or Word files (already compressed).
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/xml")
+
+
+def gzipped(answer: Answer, request_headers: dict) -> Answer:
+    """The answer compressed for a client that accepts gzip, as nginx sends it: Content-Encoding
+    gzip, Vary, and a strong ETag made weak (the bytes are no longer the entity's)."""
+    accepted = {k.lower(): v for k, v in request_headers.items()}.get("accept-encoding", "")
+    content_type = answer.headers.get("Content-Type", "")
+    if (
+        "gzip" not in accepted.lower()
+        or not answer.body
+        or not content_type.startswith(COMPRESSED_TYPES)
+    ):
+        return answer
+    headers = {**answer.headers, "Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+    if headers.get("ETag", "").startswith('"'):
+        headers["ETag"] = "W/" + headers["ETag"]
+    return Answer(answer.status, headers, gzip.compress(answer.body, mtime=0))
 
 
 def not_modified(headers: dict[str, str], etag: str, modified: int) -> bool:
@@ -125,6 +148,8 @@ class PortalHandler(BaseHTTPRequestHandler):
         if self.site.latency:
             time.sleep(self.site.latency)
         answer = self.site.answer(method, self.path, headers, payload)
+        if self.site.gzip:
+            answer = gzipped(answer, headers)
         self.send_response(answer.status)
         for name, value in answer.headers.items():
             self.send_header(name, value)

@@ -190,7 +190,7 @@ def open_database(path: Path | str) -> sqlite_utils.Database:
 
 
 def close_database(db: sqlite_utils.Database) -> None:
-    """Fold the write-ahead log into the file: Datasette's immutable mode reads only the file."""
+    """Fold the write-ahead log into the file: the file alone then holds the whole database."""
     db.conn.commit()
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()

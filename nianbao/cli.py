@@ -173,21 +173,31 @@ def pad(text: str, width: int) -> str:
 @cli.command()
 @data_option()
 def build(data_dir) -> None:
-    """Re-parse every archived report into DIR/nianbao.db (no network)."""
+    """Re-parse every archived report into DIR/nianbao.db (no network).
+
+    The new database replaces the old in one step at the end: `nianbao serve` answers from
+    the old until then. Exits 75 while a crawl holds the directory."""
     from pathlib import Path
 
     from archive.build import build as build_database
+    from archive.lock import CrawlLocked
 
     warc = Path(data_dir) / "warc"
     if not warc.is_dir():
         raise click.ClickException(f"{warc}: no archive here (run `nianbao crawl` first)")
     total = sum(p.stat().st_size for p in warc.glob("*.warc.gz*"))
-    with click.progressbar(length=total, label="Re-parsing the archive", file=sys.stderr) as bar:
-        summary = build_database(
-            Path(data_dir),
-            progress=bar.update,
-            errors=lambda message: click.echo(f"nianbao build: {message}", err=True),
-        )
+    try:
+        with click.progressbar(
+            length=total, label="Re-parsing the archive", file=sys.stderr
+        ) as bar:
+            summary = build_database(
+                Path(data_dir),
+                progress=bar.update,
+                errors=lambda message: click.echo(f"nianbao build: {message}", err=True),
+            )
+    except CrawlLocked as error:
+        click.echo(f"nianbao build: {error}", err=True)
+        raise SystemExit(75) from None  # EX_TEMPFAIL: try again once the crawl is done
     click.echo(f"nianbao build: {summary.line()}", err=True)
 
 

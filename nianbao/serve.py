@@ -1,4 +1,11 @@
-"""How nianbao runs Datasette: read-only, on loopback, with our metadata and settings."""
+"""How nianbao runs Datasette: read-only, on loopback, with our metadata and settings.
+
+The database is served read-only but not immutable: a crawl writes it as it goes and
+`nianbao build` replaces its content in one transaction (archive/publish.py), both through
+SQLite's write-ahead log, and Datasette's next query sees the change, with no restart. An
+immutable database (`datasette -i`) must never change while served: SQLite may then answer
+wrongly or report it corrupt.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +52,7 @@ def check_port_free(host: str, port: int, option: str) -> None:
 
 
 def checkpoint(database: Path) -> None:
-    """Fold a write-ahead log left by a crawl into the file before serving it immutable."""
+    """Fold a write-ahead log a killed crawl left into the file before serving it."""
     import sqlite3
 
     if database.with_name(database.name + "-wal").exists():
@@ -59,8 +66,7 @@ def datasette_command(database: Path, host: str = "127.0.0.1", port: int = 8001)
         "-m",
         "datasette",
         "serve",
-        "-i",
-        str(database),
+        str(database),  # mutable, opened read-only (mode=ro): see the module docstring
         "--metadata",
         str(METADATA),
         "--host",

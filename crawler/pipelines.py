@@ -29,7 +29,11 @@ class ReportPipeline:
             CrawlStore.of(crawler),
             crawler.stats,
             settings.getdict("NIANBAO_PORTAL_INFO"),
-            ParserPool(None if processes is None else int(processes)),
+            ParserPool(
+                None if processes is None else int(processes),
+                seconds=settings.getfloat("NIANBAO_READER_SECONDS"),
+                memory_mb=settings.getint("NIANBAO_READER_MEMORY_MB"),
+            ),
         )
 
     def close_spider(self, spider=None) -> None:

@@ -63,6 +63,9 @@ NIANBAO_MAX_LIST_PAGES = 500
 # Worker processes that read documents while the crawl fetches; None: one per core, up to 4;
 # 0: read in the crawl's own process.
 NIANBAO_READER_PROCESSES = None
+# What one document may take in a reader process: CPU seconds and memory (parsers.pool).
+NIANBAO_READER_SECONDS = 120.0
+NIANBAO_READER_MEMORY_MB = 2048
 NIANBAO_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 turns them off
 
 # Distributed crawls (`nianbao crawl --redis URL`, crawler/distributed.py)

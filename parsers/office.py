@@ -88,9 +88,16 @@ def _run(command: list[str], failure: str) -> bytes:
     try:
         stdout, _ = process.communicate(timeout=CONVERT_TIMEOUT)
     except subprocess.TimeoutExpired as error:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
         raise ParseError(f"{failure}: no answer in {CONVERT_TIMEOUT} s") from error
+    finally:
+        # Every way out — done, timed out, interrupted (Ctrl-C, a reader process stopped) —
+        # ends the group: soffice.bin outlives an interrupted soffice otherwise.
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # the group is gone already
+        if process.returncode is None:
+            process.communicate()
     return stdout
 
 

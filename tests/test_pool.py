@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -67,3 +68,43 @@ def test_without_worker_processes_documents_are_parsed_in_process(monkeypatch):
     [(_, read)] = list(pool.parse_all([("page", page.read_bytes(), str(page), None)]))
     assert pool.processes == 0
     assert read.report["applications"]["new_received"]["total"] == EXPECTED_NEW
+
+
+def report_page(body: str) -> bytes:
+    title = "某某县2023年政府信息公开工作年度报告"
+    return (
+        f"<html><head><meta charset=utf-8><title>{title}</title></head><body><h1>{title}</h1>"
+        f"<p>一、总体情况</p>{body}</body></html>"
+    ).encode()
+
+
+def slow_page(rows: int = 12_000) -> bytes:
+    """A page of one huge table: reading it takes tens of seconds of CPU (20,000 rows: 30 s)."""
+    cells = "".join(
+        "<tr>" + "".join(f"<td>{r * c}</td>" for c in range(8)) + "</tr>" for r in range(rows)
+    )
+    return report_page(f"<table>{cells}</table>")
+
+
+def huge_page(paragraphs: int = 600_000) -> bytes:
+    """Many tiny paragraphs (6 MB): their parse tree needs hundreds of MB."""
+    return report_page("<p>一</p>" * paragraphs)
+
+
+def test_a_document_over_its_time_or_memory_is_refused_and_the_next_is_read():
+    page = FIXTURES / "reports" / "pingtan-2025.html"
+    jobs = [
+        ("slow", slow_page(), "slow.html", None),
+        ("huge", huge_page(), "huge.html", None),
+        ("report", page.read_bytes(), str(page), None),
+    ]
+    pool = ParserPool(1, seconds=2, memory_mb=200)
+    started = time.monotonic()
+    try:
+        outcomes = dict(pool.parse_all(jobs))
+    finally:
+        pool.close()
+    assert time.monotonic() - started < 60
+    assert str(outcomes["slow"]) == "refused: takes more than 2 s of CPU to read"
+    assert str(outcomes["huge"]) == "refused: needs more than 200 MB of memory to read"
+    assert outcomes["report"].report["applications"]["new_received"]["total"] == EXPECTED_NEW

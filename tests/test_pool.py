@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+import signal
+import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
 from parsers import ParseError
 from parsers.body_text import parse_report_and_text
 from parsers.pool import ParserPool
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, NIANBAO
 
 EXPECTED_NEW = 154  # pingtan-2025.expected.json: 新收政府信息公开申请数量, total
 
@@ -108,3 +112,35 @@ def test_a_document_over_its_time_or_memory_is_refused_and_the_next_is_read():
     assert str(outcomes["slow"]) == "refused: takes more than 2 s of CPU to read"
     assert str(outcomes["huge"]) == "refused: needs more than 200 MB of memory to read"
     assert outcomes["report"].report["applications"]["new_received"]["total"] == EXPECTED_NEW
+
+
+def process_groups() -> dict[int, tuple[int, int]]:
+    """pid → (parent pid, process group) of every live process (not zombies), from /proc."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except OSError:
+            continue
+        if state != "Z":
+            found[int(stat.parent.name)] = (int(parent), int(group))
+    return found
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_an_interrupted_conversion_leaves_no_libreoffice_behind(tmp_path):
+    doc = tmp_path / "report.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(20_000))
+    reader = subprocess.Popen(
+        [NIANBAO, "parse", str(doc)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline, group = time.monotonic() + 60, None
+    while group is None and time.monotonic() < deadline and reader.poll() is None:
+        groups = [pg for parent, pg in process_groups().values() if parent == reader.pid]
+        group = groups[0] if groups else None
+        time.sleep(0.02)
+    assert group is not None, "LibreOffice never started"
+    reader.send_signal(signal.SIGINT)  # Ctrl-C in the reader's terminal (soffice has its own)
+    reader.wait(30)
+    time.sleep(0.5)
+    assert [pid for pid, (_, pg) in process_groups().items() if pg == group] == []

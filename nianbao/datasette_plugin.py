@@ -2,14 +2,19 @@
 
 - `escape_fts` is replaced so that Datasette's own search box queries the bigram index of
   archive.search (two-character words such as 复议 work).
-- `/-/archive/<fetch_id>` serves the archived bytes of a fetch from its WARC record. Scraped
-  HTML is served under a sandboxing Content-Security-Policy: it is shown, never run in this
-  site's origin.
+- `/-/archive/<fetch_id>` serves the archived document of a fetch from its WARC record (a
+  revisit's from the record it refers to), `/-/archive/sha256/<hex>` the document with that
+  digest. A payload the portal sent compressed (gzip…) is served decoded: the bytes whose
+  sha256 the database gives. It is streamed, read in a thread, so a 200 MB attachment holds
+  up no other request. Scraped HTML is served under a sandboxing Content-Security-Policy: it
+  is shown, never run in this site's origin.
 - In `reports`, `sha256` renders as a link to the archived copy of those bytes.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
 from pathlib import Path
 
 from datasette import hookimpl
@@ -17,7 +22,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 from archive.search import fts_query
-from archive.warc import read_response
+from archive.warc import open_response
 
 SANDBOX = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 
@@ -29,26 +34,40 @@ def prepare_connection(conn):
 
 @hookimpl
 def register_routes():
-    return [(r"^/-/archive/(?P<fetch_id>\d+)$", archived_copy)]
+    return [
+        (r"^/-/archive/(?P<fetch_id>\d+)$", archived_copy),
+        (r"^/-/archive/sha256/(?P<sha256>[0-9a-f]{64})$", archived_copy),
+    ]
+
+
+# The fetch, and the record holding its bytes: its own, or the one a revisit refers to.
+ARCHIVED = """
+select f.id, f.url, f.content_encoding,
+  coalesce(o.warc_file, f.warc_file) as warc_file,
+  coalesce(o.warc_offset, f.warc_offset) as warc_offset,
+  coalesce(f.content_type, o.content_type) as content_type
+from fetches f left join fetches o on o.record_id = f.refers_to and o.refers_to is null
+where {where} order by f.id limit 1
+"""
 
 
 async def archived_copy(datasette, request):
-    fetch_id = int(request.url_vars["fetch_id"])
+    fetch_id, sha256 = request.url_vars.get("fetch_id"), request.url_vars.get("sha256")
+    where, params = ("f.id = ?", [int(fetch_id)]) if fetch_id else ("f.sha256 = ?", [sha256])
     for database in datasette.databases.values():
         if not database.path:
             continue
         try:
-            result = await database.execute(
-                "select url, warc_file, warc_offset, content_type from fetches where id = ?",
-                [fetch_id],
-            )
-        except Exception:
+            result = await database.execute(ARCHIVED.format(where=where), params)
+        except Exception:  # a database without fetches
             continue
         row = result.first()
         if row is None:
             continue
         warc_dir = Path(database.path).parent / "warc"
-        info, body = read_response(warc_dir, row["warc_file"], row["warc_offset"])
+        info, chunks = await asyncio.to_thread(
+            open_response, warc_dir, row["warc_file"], row["warc_offset"]
+        )
         content_type = row["content_type"] or "application/octet-stream"
         headers = {
             "X-Content-Type-Options": "nosniff",
@@ -57,18 +76,48 @@ async def archived_copy(datasette, request):
             "X-Archived-At": info["date"] or "",
             "Content-Disposition": "inline",
         }
+        if row["content_encoding"]:  # received compressed; served decoded
+            headers["X-Archived-Content-Encoding"] = row["content_encoding"]
         if content_type.startswith("application/pdf"):
             headers.pop("Content-Security-Policy")  # the browser's own PDF viewer, no page script
-        return Response(body, status=200, headers=headers, content_type=content_type)
-    return Response.text(f"no archived fetch {fetch_id}", status=404)
+        return StreamedBytes(chunks, headers, content_type)
+    missing = f"fetch {fetch_id}" if fetch_id else f"document with sha256 {sha256}"
+    return Response.text(f"no archived {missing}", status=404)
+
+
+class StreamedBytes:
+    """A response whose body is read chunk by chunk in a thread, off the event loop.
+    (Datasette's AsgiStream writes text only.)"""
+
+    def __init__(self, chunks: Iterator[bytes], headers: dict[str, str], content_type: str):
+        self.chunks = chunks
+        self.headers = {**headers, "Content-Type": content_type}
+
+    async def asgi_send(self, send) -> None:
+        headers = [
+            [k.lower().encode("latin-1"), v.encode("latin-1")] for k, v in self.headers.items()
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        try:
+            while (chunk := await asyncio.to_thread(next, self.chunks, None)) is not None:
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        finally:
+            await asyncio.to_thread(self.chunks.close)  # closes the WARC file
+        await send({"type": "http.response.body", "body": b""})
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     # fetch_id keeps Datasette's own foreign-key link to the fetch; the sha256 of the bytes
-    # is where the bytes themselves are one click away.
-    if table == "reports" and column == "sha256" and value and row["fetch_id"] is not None:
-        path = datasette.urls.path(f"/-/archive/{row['fetch_id']}")
+    # is where the bytes themselves are one click away. A page may leave fetch_id out
+    # (?_nocol=fetch_id, ?_col=sha256): the link then names the bytes by their digest.
+    if table == "reports" and column == "sha256" and isinstance(value, str) and value:
+        fetch_id = row["fetch_id"] if "fetch_id" in row.keys() else None
+        archived = (
+            f"/-/archive/{fetch_id}" if fetch_id is not None else f"/-/archive/sha256/{value}"
+        )
+        path = datasette.urls.path(archived)
         return Markup(
             f'<a href="{escape(path)}" title="sha256 {escape(value)}">archived copy</a> '
             f"<small>{escape(value[:12])}…</small>"

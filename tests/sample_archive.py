@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from archive.warc import WarcArchive
@@ -19,6 +20,8 @@ DOCUMENTS = {
     "seeds/004_3cdcdf96041af72f.txt": "四川省",
 }
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
+# Sent gzip-compressed, as many portals send HTML: archived so, served decoded.
+GZIPPED = "reports/pingtan-2025.html"
 
 
 def write_sample_archive(data_dir: Path) -> dict[str, str]:
@@ -28,12 +31,17 @@ def write_sample_archive(data_dir: Path) -> dict[str, str]:
     for name, province in DOCUMENTS.items():
         path = FIXTURES / name
         url = f"http://portal.test/nianbao/{path.name}"
+        headers = [("Content-Type", CONTENT_TYPES[path.suffix])]
+        payload = path.read_bytes()
+        if name == GZIPPED:
+            headers.append(("Content-Encoding", "gzip"))
+            payload = gzip.compress(payload, mtime=0)
         archive.write(
             url,
             200,
             "OK",
-            [("Content-Type", CONTENT_TYPES[path.suffix])],
-            path.read_bytes(),
+            headers,
+            payload,
             annotations={
                 "Portal": "sample",
                 "Role": "document",

@@ -33,7 +33,10 @@ seen-set is cleared so that the next run crawls again; a crawl whose processes a
 keeps its keys and resumes where it stopped when processes are started again.
 
 Uses one Redis server (the scripts name keys they compute, which a Redis Cluster refuses);
-run it with appendonly on, or a restart of Redis loses the frontier (deploy/).
+run it with appendonly on, or a restart of Redis loses the frontier (deploy/). Queued requests
+are JSON (crawler.serializer), never pickle: writing to Redis must not mean running code in
+the crawlers. Give the server a password (`redis://:PASSWORD@HOST:6379/0`) and, across
+machines, TLS (`rediss://…`): whoever can write the queue decides what the crawlers fetch.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit
 
 import redis
 from scrapy import Request, signals
@@ -158,6 +161,7 @@ def redis_settings(url: str) -> dict:
     """Scrapy settings of a process of the distributed crawl on the Redis server at `url`."""
     return {
         "REDIS_URL": url,
+        "SCHEDULER_SERIALIZER": "crawler.serializer",
         "SCHEDULER": "crawler.distributed.RedisFrontier",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "SCHEDULER_QUEUE_CLASS": "scrapy_redis.queue.PriorityQueue",
@@ -168,6 +172,16 @@ def redis_settings(url: str) -> dict:
             "https": "crawler.distributed.PoliteDownloadHandler",
         },
     }
+
+
+def redacted(url: str) -> str:
+    """A Redis URL fit for a log: its password replaced by ***."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
 def worker_id() -> str:
@@ -257,7 +271,11 @@ class RedisFrontier(Scheduler):
 
     def enqueue_request(self, request: Request) -> bool:
         fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
-        data = self.queue.serializer.dumps(request.to_dict(spider=self.spider))
+        try:
+            data = self.queue.serializer.dumps(request.to_dict(spider=self.spider))
+        except (TypeError, ValueError) as error:
+            logger.error("cannot queue %s: %s", request.url, error)
+            return False
         if not self._enqueue(
             keys=[self.df.key, self.queue_key], args=[fingerprint, -request.priority, data]
         ):

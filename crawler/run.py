@@ -26,9 +26,10 @@ from archive.database import (
 from archive.lock import CrawlLocked as CrawlLocked  # raised by crawl(): re-exported
 from archive.lock import crawl_lock
 from archive.warc import process_tag
-from crawler.distributed import redis_settings
+from crawler.distributed import redacted, redis_settings
 from crawler.registry import REGISTRY, Portal, find_portal, load_portals
 from crawler.spiders.annual_reports import AnnualReportsSpider
+from parsers.limits import one_line
 
 
 class RedisUnavailable(RuntimeError):
@@ -74,8 +75,8 @@ def check_redis(url: str) -> None:
     """Fail with one line, before Scrapy starts, when the shared frontier cannot be reached."""
     try:
         redis.Redis.from_url(url, socket_connect_timeout=10).ping()
-    except (redis.RedisError, ValueError) as error:
-        raise RedisUnavailable(f"Redis at {url}: {error}") from None
+    except (redis.RedisError, ValueError, OSError) as error:  # OSError: a TLS file missing
+        raise RedisUnavailable(f"Redis at {redacted(url)}: {one_line(error)}") from None
 
 
 def crawler_process(settings: Settings) -> CrawlerProcess:

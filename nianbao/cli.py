@@ -85,7 +85,10 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
     "--redis",
     "redis_url",
     metavar="redis://HOST:PORT/DB",
-    help="Share the crawl with every process started with the same Redis server (scrapy-redis).",
+    envvar="NIANBAO_REDIS",
+    help="Share the crawl with every process started with the same Redis server (scrapy-redis): "
+    "redis://:PASSWORD@HOST:PORT/DB, or rediss:// for TLS. Default: $NIANBAO_REDIS, which "
+    "keeps a password off the command line.",
 )
 @click.option(
     "-s",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 
 from archive.database import worker_database
 from archive.warc import short_host, writer_tag
+from crawler import serializer
 from crawler.localredis import LocalRedis, redis_server_binary
 from crawler.run import CrawlLocked, crawl_lock
 from nianbao.demo.portal import DEFAULT_DOCUMENTS, KINDS, DemoPortal
@@ -94,7 +96,7 @@ def held_requests(client, pid: int) -> list[str]:
     """URLs of the requests process `pid` took from the shared queue and has not finished."""
     urls = []
     for key in client.scan_iter(f"{PREFIX}:processing:{short_host()}-{pid}-*"):
-        urls += [pickle.loads(data)["url"] for data in client.hvals(key)]
+        urls += [serializer.loads(data)["url"] for data in client.hvals(key)]
     return urls
 
 
@@ -213,3 +215,41 @@ def test_processes_of_a_distributed_crawl_share_the_directory_a_solo_crawl_does_
     with crawl_lock(tmp_path):
         with pytest.raises(CrawlLocked), crawl_lock(tmp_path, shared=True):
             pass
+
+
+class Opens:
+    """What a pickled payload can do when unpickled: here, create a file."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (str(self.path), "w"))
+
+
+@pytest.mark.skipif(not shutil.which("openssl"), reason="openssl makes the test certificate")
+def test_a_crawl_through_redis_with_a_password_and_tls_never_unpickles(tmp_path):
+    if redis_server_binary() is None:
+        pytest.skip("redis-server is not installed (Debian package redis-server)")
+    secret = "s3cret-of-the-crawl"
+    with LocalRedis(password=secret, tls=True) as server, DemoPortal() as portal:
+        # Someone who can write to Redis queues a pickle: a pickle-reading crawler would run it.
+        planted = tmp_path / "planted"
+        server.client().zadd(f"{PREFIX}:requests", {pickle.dumps(Opens(planted)): -100})
+        command = worker_command(portal, tmp_path, "", ["-s", "NIANBAO_DOMAIN_DELAY=0"])
+        command = command[: command.index("--redis")] + command[command.index("--redis") + 2 :]
+        # The URL, password included, comes from the environment, not the command line.
+        env = {**os.environ, "NIANBAO_REDIS": server.url}
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "dropped an undecodable request" in result.stderr
+        assert not planted.exists()
+        [database] = (tmp_path / "workers").glob("*.db")
+        with sqlite3.connect(database) as db:
+            assert db.execute("select count(*) from reports").fetchone()[0] > 0
+        wrong = {**os.environ, "NIANBAO_REDIS": server.url.replace(secret, "not-the-password")}
+        refused = subprocess.run(command, env=wrong, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 75
+    [line] = refused.stderr.strip().splitlines()
+    assert line.startswith("nianbao crawl: Redis at rediss://:***@127.0.0.1:")
+    assert "not-the-password" not in line and secret not in result.stderr

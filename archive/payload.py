@@ -169,7 +169,10 @@ def _guarded(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def decoded(payload: bytes, content_encoding: str | None, limit: int = 0) -> bytes:
-    """The document a payload carries (Content-Encoding undone)."""
+    """The document a payload carries (Content-Encoding undone): the payload itself when it
+    has no coding to undo."""
+    if not content_codings(content_encoding):
+        return payload
     decoder = PayloadDecoder(content_encoding, limit)
     return decoder.decode(payload) + decoder.finish()
 
@@ -180,4 +183,16 @@ def sha256_hex(data: bytes) -> str:
 
 def warc_digest(data: bytes) -> str:
     """A WARC-Payload-Digest: sha256 in base32, as `warcio check` verifies it."""
-    return "sha256:" + base64.b32encode(hashlib.sha256(data).digest()).decode("ascii")
+    return as_warc_digest(hashlib.sha256(data).digest())
+
+
+def as_warc_digest(sha256: bytes) -> str:
+    return "sha256:" + base64.b32encode(sha256).decode("ascii")
+
+
+def digests(payload: bytes, document: bytes) -> tuple[str, str]:
+    """(sha256 hex of the document, WARC digest of the payload): one pass when they are the
+    same bytes, as they are unless the server compressed the payload."""
+    payload_sha = hashlib.sha256(payload).digest()
+    document_sha = payload_sha if document is payload else hashlib.sha256(document).digest()
+    return document_sha.hex(), as_warc_digest(payload_sha)

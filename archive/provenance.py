@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from archive.payload import PayloadDecodeError, decodable, decoded, sha256_hex, warc_digest
+from archive.payload import PayloadDecodeError, decodable, decoded, digests
 
 ANNOTATION_PREFIX = "WARC-Nianbao-"
 # Fetch field → annotation name (WARC-Nianbao-<Name>) carried by its response record.
@@ -105,10 +105,11 @@ class Fetch:
             document, problem = payload, f"Content-Encoding {encoding} not decoded: {error}"
         if problem:
             fields["note"] = "; ".join(filter(None, [fields.get("note"), problem]))
+        sha256, payload_digest = digests(payload, document)
         fetch = cls(
-            sha256=sha256_hex(document),
+            sha256=sha256,
             length=len(document),
-            payload_digest=warc_digest(payload),
+            payload_digest=payload_digest,
             record_id=record_id or new_record_id(),
             **fields,
         )

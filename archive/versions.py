@@ -34,6 +34,7 @@ _CLOCK = re.compile(rf"{_DATE}\s*(?:{_TIME})?\s*{_WEEKDAY}|\d{{1,2}}:\d{{2}}:\d{
 # Session ids, CSRF tokens, cache-busting hashes: long runs of letters and digits mixed.
 _TOKEN = re.compile(r"(?=[A-Za-z0-9+/=_-]*\d)(?=[A-Za-z0-9+/=_-]*[A-Za-z])[A-Za-z0-9+/=_-]{16,}")
 _SPACE = re.compile(r"\s+")
+_NOISE = re.compile("|".join(f"(?:{p.pattern})" for p in (_STAMP, _CLOCK, _TOKEN)))
 
 # What a report says: the parts of the report contract that a new version may change.
 CONTENT_FIELDS = (
@@ -53,10 +54,7 @@ def normalised_text(text: str | None) -> str:
     """The text without page stamps and without whitespace (a re-rendered page moves it)."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
-    for pattern in (_STAMP, _CLOCK, _TOKEN):
-        text = pattern.sub("", text)
-    return _SPACE.sub("", text)
+    return _SPACE.sub("", _NOISE.sub("", unicodedata.normalize("NFKC", text)))
 
 
 def content_hash(report: dict, text: str | None) -> str:

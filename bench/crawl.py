@@ -3,7 +3,9 @@
 Both figures are responses per second of crawling time as Scrapy's own stats count it
 (`downloader/response_count` over `elapsed_time_seconds`), so start-up is left out of both.
 `scrapy bench` fetches tiny link pages and does nothing with them; our crawl archives every
-response to WARC, extracts text and parses each report.
+response to WARC, extracts text and parses each report. On a shared machine one run of each
+can differ twofold with the load of the moment: the two are run in turns, a few rounds, and
+the best of each compared (the run least disturbed by other work).
 """
 
 from __future__ import annotations
@@ -77,14 +79,21 @@ def nianbao_crawl_rate(reports_per_column: int = 60) -> tuple[float, int, int]:
     return responses / elapsed, responses, reports
 
 
-def main() -> None:
-    ours, responses, reports = nianbao_crawl_rate()
-    theirs = scrapy_bench_rate()
+def main(rounds: int = 3) -> None:
+    ours, theirs = [], []
+    for _ in range(rounds):
+        rate, responses, reports = nianbao_crawl_rate()
+        ours.append(rate)
+        theirs.append(scrapy_bench_rate())
     print(
         f"crawl with archiving and parsing (demo portal, {responses} responses, {reports} "
-        f"reports): {ours:.0f} pages/s; scrapy bench on this machine: {theirs:.0f} pages/s; "
-        f"ratio {ours / theirs:.0%}  (goal >= 50%)"
+        f"reports): {spread(ours)} pages/s; scrapy bench on this machine: {spread(theirs)} "
+        f"pages/s; ratio of the best runs {max(ours) / max(theirs):.0%}  (goal >= 60%)"
     )
+
+
+def spread(rates: list[float]) -> str:
+    return f"{max(rates):.0f} (runs: {', '.join(f'{r:.0f}' for r in rates)})"
 
 
 if __name__ == "__main__":

@@ -36,6 +36,9 @@ class ReportPipeline:
             ),
         )
 
+    def open_spider(self, spider=None) -> None:
+        self.readers.start()
+
     def close_spider(self, spider=None) -> None:
         self.readers.close()
 

@@ -17,6 +17,9 @@ RETRY_TIMES = 3
 DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# Outputs of one response handled at once. Scrapy starts this many asyncio tasks for every
+# callback, whatever it yields; a list page yields a few dozen requests, a report page one item.
+CONCURRENT_ITEMS = 16
 FEED_EXPORT_ENCODING = "utf-8"
 
 # 403/412 are anti-bot answers: retrying them only hammers the site.

@@ -82,9 +82,9 @@ class ParserPool:
         """parse_report_and_text's result or exception, for a caller on an asyncio loop (the crawl)."""
         job = (None, data, source, None)
         if self._slots is None:
-            self._slots = asyncio.Semaphore(max(1, self.processes))
-        # No more documents handed over than there are workers: each starts at once, so its
-        # wait for an answer is its own reading time, not the queue's.
+            self._slots = asyncio.Semaphore(2 * max(1, self.processes))
+        # At most one document waits per worker (none idles between two): the wait for an
+        # answer is the document's reading time plus at most one other's, not a whole queue's.
         async with self._slots:
             submitted = self._submit(job)
             for _ in range(2):
@@ -141,22 +141,37 @@ class ParserPool:
                 done.set_exception(error)
             return None, done
         try:
-            if self._executor is None:
-                self._others = {child.pid for child in multiprocessing.active_children()}
-                # spawn, not fork: the parent runs a reactor and threads fork would copy mid-flight
-                self._executor = ProcessPoolExecutor(
-                    self.processes,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_start_worker,
-                    initargs=(self.memory_mb,),
-                )
-            future = self._executor.submit(_read, data, source, fmt, self.seconds)
-            return self._executor, future
+            executor = self._pool()
+            return executor, executor.submit(_read, data, source, fmt, self.seconds)
         except (OSError, NotImplementedError) as error:
             # A container without /dev/shm cannot make the pool's semaphores: slower, but parsed.
             logger.warning("no worker processes (%s): parsing documents in this process", error)
             self._executor, self.processes = None, 0
             return self._submit(job)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._others = {child.pid for child in multiprocessing.active_children()}
+            # spawn, not fork: the parent runs a reactor and threads fork would copy mid-flight
+            self._executor = ProcessPoolExecutor(
+                self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(self.memory_mb,),
+            )
+        return self._executor
+
+    def start(self) -> None:
+        """Start the worker processes now: each takes a second or two to import the readers,
+        which the first documents would otherwise wait for."""
+        if not self.processes:
+            return
+        try:
+            executor = self._pool()
+            for _ in range(self.processes):
+                executor.submit(_warm)
+        except (OSError, NotImplementedError):
+            pass  # the first document finds out again, and says so
 
     def _retry(self, job: Job, broken: Submitted) -> Submitted:
         # Every task of a broken pool fails; a second try in a fresh pool tells the file that
@@ -211,6 +226,10 @@ def _start_worker(memory_mb: int) -> None:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = memory_mb * MB
         resource.setrlimit(resource.RLIMIT_AS, (_within(limit, hard), hard))
+
+
+def _warm() -> None:
+    """Nothing: unpickling this call in a new worker imports the readers."""
 
 
 def _exit(signum: int, frame) -> None:

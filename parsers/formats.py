@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from parsers.html import layout_from_html
+from parsers.image import layout_from_image
 from parsers.layout import Layout, layout_from_text
 from parsers.limits import ParseError, refuse_size
 from parsers.office import layout_from_word
@@ -21,8 +22,21 @@ _HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta)
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
 
 
+# Image attachments (scans published as pictures) by their magic bytes, then by name.
+_IMAGE_MAGIC = {
+    b"\xff\xd8\xff": "jpg",
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"II*\x00": "tif",
+    b"MM\x00*": "tif",
+}
+_IMAGE_SUFFIXES = {".jpg": "jpg", ".jpeg": "jpg", ".png": "png", ".tif": "tif", ".tiff": "tif"}
+
+
 def sniff_format(data: bytes, name: str = "") -> str:
-    """One of html, txt, pdf, docx, doc, wps — by content, then by name."""
+    """One of html, txt, pdf, docx, doc, wps, jpg, png, tif — by content, then by name."""
+    for magic, fmt in _IMAGE_MAGIC.items():
+        if data.startswith(magic):
+            return fmt
     head = data[:2048].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
@@ -37,7 +51,7 @@ def sniff_format(data: bytes, name: str = "") -> str:
         return "html"
     if suffix in (".pdf", ".docx", ".doc", ".wps"):
         return suffix[1:]
-    return "txt"
+    return _IMAGE_SUFFIXES.get(suffix, "txt")
 
 
 def decode_text(data: bytes) -> str:
@@ -75,8 +89,8 @@ def _layout_from_html_bytes(data: bytes) -> Layout:
         raise ParseError(f"unreadable HTML: {error}") from error
 
 
-# The reader of each format. The PDF and Word readers import their libraries when first
-# called: a crawl of HTML pages never loads pdfminer or python-docx.
+# The reader of each format. The PDF, Word and image readers import their libraries when
+# first called: a crawl of HTML pages never loads PDFium, python-docx or the OCR engine.
 READERS: dict[str, Callable[[bytes], Layout]] = {
     "txt": _layout_from_plain_text,
     "html": _layout_from_html_bytes,
@@ -84,6 +98,9 @@ READERS: dict[str, Callable[[bytes], Layout]] = {
     "docx": partial(layout_from_word, fmt="docx"),
     "doc": partial(layout_from_word, fmt="doc"),
     "wps": partial(layout_from_word, fmt="wps"),
+    "jpg": layout_from_image,
+    "png": layout_from_image,
+    "tif": layout_from_image,
 }
 
 

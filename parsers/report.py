@@ -187,6 +187,8 @@ def build_report(layout: Layout, source: str) -> dict:
         "checks": [],
         "warnings": warnings,
     }
+    if layout.ocr:
+        report["ocr"] = layout.ocr
     if title is None:
         warnings.append("no title found")
     if year is None:

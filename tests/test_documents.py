@@ -21,7 +21,7 @@ from PIL import Image
 from nianbao.demo.render import report_blocks
 from nianbao.demo.word import SOFFICE, office_convert, write_docx
 from parsers import ParseError, parse_bytes, parse_path
-from parsers.limits import MAX_PAGE_OBJECTS, MAX_PAGES
+from parsers.limits import MAX_CONTENT_STREAM_BYTES, MAX_PAGE_OBJECTS, MAX_PAGES, MB
 from parsers.pdf import pdf_page_count
 from parsers.pdf_rows import join_wrapped
 from parsers.word import layout_from_docx
@@ -360,10 +360,10 @@ def many_pages(tmp_path: Path) -> Path:
 
 
 def broken_last_page(pages: int) -> bytes:
-    """`pages` pages, the last with a MediaBox that is not numbers (same length, so the
-    cross-reference offsets still hold)."""
-    head, box, tail = minimal_pdf(pages).rpartition(b"0 0 595 842")
-    return head + b"0 0 595 /xy" + tail
+    """`pages` pages, the last of which is not a page (same length, so the cross-reference
+    offsets still hold)."""
+    head, _, tail = minimal_pdf(pages).rpartition(b"/Type /Page /Parent")
+    return head + b"/Type /Xxxx /Parent" + tail
 
 
 def damaged_page(tmp_path: Path) -> Path:
@@ -417,6 +417,8 @@ def ruling_bomb(tmp_path: Path) -> Path:
     return path
 
 
+CONTENT_MB = MAX_CONTENT_STREAM_BYTES // MB
+
 # name → (builder, the error it gets, or the warning when it is parsed)
 HOSTILE = {
     "encrypted": (encrypted_pdf, "encrypted PDF", None),
@@ -424,8 +426,8 @@ HOSTILE = {
     "zip-bomb": (zip_bomb, "refused: zip expands to 300 MB", None),
     "huge": (huge_file, "refused: file is 200 MB", None),
     "not-word": (not_word_zip, "not a Word document", None),
-    "stream-bomb": (stream_bomb, "refused: a PDF stream expands beyond 64 MB", None),
-    "damaged-page": (damaged_page, "damaged PDF: ", None),
+    "stream-bomb": (stream_bomb, f"refused: a PDF stream expands beyond {CONTENT_MB} MB", None),
+    "damaged-page": (damaged_page, None, "page 3 could not be read"),
     "html-as-pdf": (html_error_page, None, "template unknown"),
     "many-pages": (many_pages, None, f"only the first {MAX_PAGES} of {MAX_PAGES + 50} pages"),
     "scanned": (scanned_pdf, None, "scanned: no text layer"),
@@ -466,7 +468,8 @@ def test_pages_beyond_the_cap_are_never_read():
 
 def test_scanned_pdf_has_no_text_layer_and_no_template(tmp_path):
     parsed = parse_path(scanned_pdf(tmp_path))
-    assert "scanned: no text layer" in parsed["warnings"]
+    assert parsed["warnings"][0] == "scanned: no text layer, and OCR read no text"
+    assert parsed["ocr"]["pages"] == 1
     assert parsed["template"] is None
     assert parsed["applications"] == {} and parsed["active_disclosure"] == {}
 

@@ -1,0 +1,99 @@
+"""Chinese text as the parser compares it: simplified characters, look-alikes made one.
+
+Portals serve many pages a second time in traditional characters (`/gate/big5/…`), OCR reads
+子 for 予 and 己 for 已, and text layers put spaces inside words. What the parser matches on
+goes through `canon`: full width folded, whitespace dropped, look-alikes mapped to one
+character. A document in traditional characters is first converted with OpenCC (`t2s`);
+the Taiwan words OpenCC's phrase configs put in (資訊 for 信息) are looked for as well.
+Values are never read from canonical text: a value cell keeps what the report printed.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from parsers.values import fold
+
+# OCR confusions: each group is read as its first character when labels are compared.
+LOOKALIKE_GROUPS = (
+    "予子",
+    "已己巳",
+    "未末",
+    "土士",
+    "日曰",
+    "人入",
+    "大太",
+    "干千",
+    "天夭",
+    "戌戊戍",
+    "力刀",
+    "见贝",
+    "0Oo",
+    "1lI|",
+)
+# A translation table (one character for one: positions stay) for str.translate.
+LOOKALIKES_ONE = str.maketrans({c: g[0] for g in LOOKALIKE_GROUPS for c in g[1:]})
+# Quotes and brackets carry no meaning in a label: 危及“三安全一稳定” = 危及三安全一稳定.
+_NOISE = re.compile(r"[\"'“”‘’「」『』《》〈〉]")
+
+# Words OpenCC's Taiwan phrase conversion (s2twp) puts in, as t2s leaves them: 信息 → 資訊 →
+# 资讯. Labels are looked for in both forms; the document's text is never rewritten.
+TAIWAN_WORDS = (("信息", "资讯"), ("文件", "档案"), ("项目", "专案"))
+
+
+def with_taiwan_words(phrase: str) -> tuple[str, ...]:
+    """The phrase, and the phrase as a Taiwan-style page converted back to simplified says it."""
+    taiwan = phrase
+    for mainland, word in TAIWAN_WORDS:
+        taiwan = taiwan.replace(mainland, word)
+    return (phrase,) if taiwan == phrase else (phrase, taiwan)
+
+
+def plain(text: str) -> str:
+    """Folded (full width, no whitespace) and without quotes: what the report printed."""
+    return _NOISE.sub("", fold(text))
+
+
+def canon(text: str) -> str:
+    """The form labels are compared in: plain, and look-alikes made one."""
+    return plain(text).translate(LOOKALIKES_ONE)
+
+
+@functools.cache
+def _converter(config: str):
+    import opencc  # the official OpenCC binding: its dictionaries ship in the wheel
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters → simplified (OpenCC t2s)."""
+    return _converter("t2s").convert(text)
+
+
+# Characters a 年报 prints all the time, in simplified form; their traditional forms are
+# what tells a traditional page (computed once from OpenCC itself, not typed by hand).
+_COMMON = (
+    "政府信息公开工作年度报告总体情况主动处理申请行政复议诉讼结果维持纠正审结总计规章范性文件"
+    "许可罚强制事业收费采购项目数量对外管理服务这为个们时来会说国发经过还进门实关务条县区镇乡"
+    "办厅机构与应该单际现选举讯网络电话书记员长们问题严发展变学历标准层级设计划统调查费用结转"
+)
+
+
+@functools.cache
+def _script_marks() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    s2t = _converter("s2t")
+    pairs = {(s, s2t.convert(s)) for s in _COMMON}
+    pairs = {(s, t) for s, t in pairs if len(t) == 1 and t != s}
+    return (
+        re.compile("[" + "".join(sorted(t for _, t in pairs)) + "]"),
+        re.compile("[" + "".join(sorted(s for s, _ in pairs)) + "]"),
+    )
+
+
+def is_traditional(text: str) -> bool:
+    """More common characters in their traditional than in their simplified form."""
+    traditional, simplified = _script_marks()
+    found = len(traditional.findall(text))
+    return found >= 2 and found > len(simplified.findall(text))

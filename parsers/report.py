@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from parsers.checks import compute_checks
-from parsers.hanzi import LOOKALIKES_ONE, canon, is_traditional, to_simplified
+from parsers.hanzi import LOOKALIKES_ONE, canon, is_traditional, plain, to_simplified
 from parsers.layout import Cell, Layout
 from parsers.tables import Found, read_active, read_applications, read_review
 from parsers.template import (
@@ -160,7 +160,7 @@ def _year_of_text(texts: list[str], sections: Sections) -> int | None:
 
 
 def _template(texts: list[str], year: int | None) -> str | None:
-    body = canon("".join(texts))
+    body = plain("".join(texts))  # no marker holds a look-alike: spare translating the body
     scores = {name: markers.count(body) for name, markers in TEMPLATE_MARKERS.items()}
     if any(scores.values()):
         return max(scores, key=lambda name: scores[name])
@@ -184,9 +184,9 @@ def _narrative(texts: list[str], sections: Sections, key: str) -> str | None:
     return text or None
 
 
-def _simplified(layout: Layout) -> Layout | None:
+def _simplified(layout: Layout, texts: list[str]) -> Layout | None:
     """The layout in simplified characters, or None when it is not in traditional ones."""
-    if not is_traditional("".join(layout.row_texts()) + "".join(layout.titles)):
+    if not is_traditional("".join(texts) + "".join(layout.titles)):
         return None
     rows = [[Cell(to_simplified(c.text), c.col, c.span) for c in row] for row in layout.rows]
     titles = [to_simplified(t) for t in layout.titles]
@@ -232,11 +232,11 @@ def _missing_rows(
 def build_report(layout: Layout, source: str) -> dict:
     warnings = list(layout.warnings)
     printed = layout.row_texts()  # the narrative is quoted as printed
-    simplified = _simplified(layout)
+    simplified = _simplified(layout, printed)
     if simplified is not None:
         layout = simplified
         warnings.append(CONVERTED)
-    texts = layout.row_texts()
+    texts = layout.row_texts() if simplified is not None else printed
     sections = find_sections(texts)
     first_section = min(sections.starts.values(), default=len(texts))
     title = _title(layout, texts, first_section)

@@ -32,12 +32,12 @@ from parsers.template import (
     REVIEW_OUTCOMES,
     application_rows,
 )
-from parsers.values import fold, is_blank, is_value, read_number
+from parsers.values import is_blank, is_value, read_number
 from parsers.vocabulary import Phrases
 
 # A cell of digits and their look-alikes (1O, l2): a value the report printed but OCR or a
 # typo garbled. It stands in its column (null, with a warning), not as a label.
-_GARBLED_VALUE = re.compile(r"^[+\-]?[\dOoIl|]+(?:[.,][\dOoIl|]+)*$")
+_GARBLED_VALUE = re.compile(r"^\s*[+\-]?[\dOoIl|ＯｏＩｌ]+(?:[.,．，][\dOoIl|ＯｏＩｌ]+)*\s*$")
 
 Number = int | float | None
 
@@ -51,10 +51,7 @@ class Token:
 
 
 def _is_value(text: str) -> bool:
-    if is_value(text):
-        return True
-    folded = fold(text)
-    return bool(_GARBLED_VALUE.match(folded)) and not folded.isdigit()
+    return is_value(text) or _GARBLED_VALUE.match(text) is not None
 
 
 def tokenize(rows: list[list[Cell]]) -> list[Token]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.hanzi import canon, to_simplified, with_taiwan_words
+from parsers.hanzi import canon, is_traditional, to_simplified, with_taiwan_words
 
 FUZZY_FROM = 4  # shorter phrases must be printed whole: 年报 with a character lost is noise
 
@@ -72,6 +72,8 @@ def _one_off(form: str) -> list[str]:
 
 # A 年报's title names a report …
 REPORT_WORDS = Phrases("年度报告", "年报", "年度工作报告", "工作报告")
+# What a report's own title ends with; a portal's column is called 年报 (信息公开年报).
+ANNUAL_REPORT = Phrases("年度报告")
 # … on information disclosure; the agency is what the title says before this.
 DISCLOSURE_WORDS = Phrases("政府信息公开", "政务公开", "信息公开")
 # A link's text is looser: 2023年度政府公开工作年度报告.
@@ -97,7 +99,7 @@ AGENCY_WORDS = ("人民政府", "办公厅", "办公室", "委员会", "街道�
 
 def is_report_title(text: str) -> bool:
     """A link's or a page's title names a 年报 (any script, spaces and lost characters too)."""
-    text = canon(to_simplified(text))
+    text = canon(to_simplified(text))  # a title is short: converting costs less than asking
     if REPORT_WORDS.search(text) is None:
         return False
     return LINK_DISCLOSURE.search(text) is not None or DISCLOSURE_WORDS.search(text) is not None
@@ -149,7 +151,17 @@ TABLE_WORDS = Phrases(
 
 def prints_tables(text: str) -> bool:
     """Raw text (a page, a table's text) holds the national tables, in any script."""
-    return len(TABLE_WORDS.found(canon(to_simplified(text)))) >= 2
+    return len(TABLE_WORDS.found(readable(text))) >= 2
+
+
+def starts_report(text: str) -> bool:
+    """Raw text holds the first section's heading (一、总体情况): the report's beginning."""
+    return SECTION_HEADINGS[0][1].search(readable(text)) is not None
+
+
+def readable(text: str) -> str:
+    """Raw text as phrases are looked for in it: canonical, simplified where traditional."""
+    return canon(to_simplified(text) if is_traditional(text) else text)
 
 
 # Column headers that tell the templates apart (2019: 国办公开办函〔2019〕60号;

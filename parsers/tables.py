@@ -290,6 +290,8 @@ def _active_values(
 # ---------------------------------------------------------------- review and litigation (四)
 
 _REVIEW_HEADER = Phrases(*REVIEW_HEADERS, "维持", "纠正", "结果", "审结", "复议", "诉讼", "起诉")
+# Headers no other table prints (总计 closes the applications table too).
+_REVIEW_ONLY = Phrases(*(h for h in REVIEW_HEADERS if h not in ("总计", "合计")), "复议", "诉讼")
 # What is left of a header cell that lost characters (总计 → 计) is made of these.
 _REVIEW_HEADER_CHARS = frozenset("".join(REVIEW_HEADERS))
 
@@ -301,14 +303,22 @@ def _review_header(label: str) -> bool:
 
 
 def read_review(rows: list[list[Cell]], warnings: list[str]) -> dict[str, dict[str, Number]] | None:
-    """The 15 cells under the last header of section 四, or None when it has no header."""
+    """The 15 cells under the last header of section 四, or None when it prints no header."""
     tokens = tokenize(rows)
-    last_header = None
-    for i, token in enumerate(tokens):
-        if not token.value and _review_header(token.label):
-            last_header = i
-    if last_header is None:
+    first = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if not t.value and len(t.label) <= 12 and _REVIEW_ONLY.search(t.label)
+        ),
+        None,
+    )
+    if first is None:
         return None
+    last_header = first
+    for i in range(first, len(tokens)):
+        if not tokens[i].value and _review_header(tokens[i].label):
+            last_header = i
     cells: list[Token] = []
     for token in tokens[last_header + 1 :]:
         if not token.value:

@@ -50,12 +50,15 @@ def test_a_label_that_lost_characters_lands_on_its_row():
 def test_ocr_look_alikes_are_read_as_the_characters_they_stand_for():
     html = _replace(
         PAGE.read_text(encoding="utf-8"),
+        ("<title>测试市2025年", "<title>测试市入民政府2O25年"),
+        ("2025年", "本年"),  # the title alone says the year
         ("（一）予以公开", "（一）子以公开"),
         ("重新出具已获取信息", "重新出具己获取信息"),
         ("尚未审结", "尚末审结"),
     )
     parsed = _parse(html)
     assert_matches_expected(parsed, EXPECTED)
+    assert parsed["year"] == 2025 and parsed["agency"] == "测试市人民政府"
     assert (
         'applications.granted: label "（一）子以公开" read as "（一）予以公开"'
         in (parsed["warnings"])

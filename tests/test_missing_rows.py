@@ -56,6 +56,18 @@ def test_a_generic_row_that_is_absent_stays_absent():
     assert set(rows["other"].values()) == {None}
 
 
+def test_a_heading_is_not_read_as_the_row_it_resembles():
+    """Without 予以公开 and 部分公开, the heading （三）不予公开 is still no 予以公开 row."""
+
+    def edit(html: str) -> str:
+        html = re.sub(r"<td colspan=\"2\">（一）予以公开</td>.*?</tr>", "</tr>", html)
+        return re.sub(r"<tr><td colspan=\"2\">（二）部分公开.*?</tr>\n", "", html)
+
+    parsed = _parse(edit)
+    assert parsed["missing_rows"] == ["applications.granted", "applications.partly_granted"]
+    assert parsed["applications"]["denied_state_secret"]["natural_person"] == 13
+
+
 def test_missing_items_of_the_other_tables_are_named_too():
     def edit(html: str) -> str:
         html = re.sub(r"<tr><td>行政强制</td>.*?</tr>\n", "", html)

@@ -113,9 +113,8 @@ def test_a_row_short_of_a_cell_keeps_it_null_with_a_warning():
     granted = parsed["applications"]["granted"]
     assert granted["natural_person"] == 5345 and granted["other_org"] == 14
     assert granted["total"] is None
-    assert (
-        "applications.granted: 6 values where 7 belong; total taken as missing"
-        in " ".join(parsed["warnings"])
+    assert "applications.granted: 6 values where 7 belong; total taken as missing" in " ".join(
+        parsed["warnings"]
     )
     checks = {c["name"]: c["ok"] for c in parsed["checks"]}
     assert checks["row_total_granted"] is None

@@ -1,9 +1,10 @@
 """The national templates as data: rows, columns and the label variants that name them.
 
-Labels are matched on their folded text (parsers.values.fold) with any leading numbering
-(一、 （三） 1. ...) removed. A row is recognised by what it means: the `needles` are
-substrings that only that row's label contains; `after` names a row that must already have
-been seen, for labels that are ambiguous on their own (其他, 总计).
+Rows are found by aligning the labels a report prints to the template's rows in order
+(parsers.align), on canonical labels (parsers.hanzi.canon) without their numbering
+(一、 （三） 1. ...). A row's `needles` are substrings only that row's label contains; its
+`variants` other wordings reports print; a `generic` row (其他, 总计) is named only by its
+whole label, and only where it stands in the order.
 """
 
 from __future__ import annotations

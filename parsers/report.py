@@ -129,6 +129,25 @@ def _agency(title: str | None) -> str | None:
     return _agency_words(agency) or None
 
 
+def _agency_of_text(agency: str | None, texts: list[str], warnings: list[str]) -> str | None:
+    """The agency as the text prints it, where the title lost one of its characters: the
+    title's agency is nowhere else, but the text names it with one character more."""
+    if not agency or len(agency) < 2:
+        return agency
+    body = plain("".join(texts))
+    if body.count(agency) > 1:  # the title's line, and elsewhere: it is what it says
+        return agency
+    pattern = "|".join(
+        re.escape(agency[:i]) + "[\u4e00-\u9fff]" + re.escape(agency[i:])
+        for i in range(1, len(agency))
+    )
+    found = Counter(re.findall(pattern, body)).most_common(1)
+    if not found or found[0][1] < (2 if len(agency) <= 3 else 1):
+        return agency
+    warnings.append(f'agency: the title says "{agency}", the text "{found[0][0]}"')
+    return found[0][0]
+
+
 def _agency_words(agency: str) -> str:
     """Words agencies are made of, where a look-alike stands in them: 入民政府 → 人民政府."""
     read = agency.translate(LOOKALIKES_ONE)
@@ -250,7 +269,7 @@ def build_report(layout: Layout, source: str) -> dict:
     report = {
         "source": source,
         "title": title,
-        "agency": _agency(title),
+        "agency": _agency_of_text(_agency(title), texts, warnings),
         "year": year,
         "template": template,
         "active_disclosure": {},

@@ -47,6 +47,18 @@ def test_a_label_that_lost_characters_lands_on_its_row():
     assert 'applications.other_other: label "3.他" read as "3.其他"' in parsed["warnings"]
 
 
+def test_an_agency_that_lost_a_character_in_the_title_is_read_as_the_text_prints_it():
+    path = FIXTURES / "reports/shanghai-office-2019.html"
+    title = "2019年上海市人民政府办公厅政府信息公开工作年度报告"
+    html = path.read_text(encoding="utf-8").replace(title, title.replace("办公厅", "办厅"), 1)
+    parsed = _parse(html)
+    assert parsed["agency"] == "上海市人民政府办公厅"
+    assert (
+        'agency: the title says "上海市人民政府办厅", the text "上海市人民政府办公厅"'
+        in (parsed["warnings"])
+    )
+
+
 def test_ocr_look_alikes_are_read_as_the_characters_they_stand_for():
     html = _replace(
         PAGE.read_text(encoding="utf-8"),

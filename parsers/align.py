@@ -24,7 +24,7 @@ from rapidfuzz.distance import Indel
 from parsers.hanzi import canon, plain, with_taiwan_words
 from parsers.template import RowSpec
 
-THRESHOLD = 0.6  # below this a label is not read as the row (一 lost of 其他 → 0.67)
+THRESHOLD = 0.6  # below this a label is not the row (其他 with a character lost: 0.67)
 NEEDLE_LABEL_MAX = 60  # a longer "label" holding a needle is prose, not a row's label
 PRINTED_BONUS = 0.05  # a label followed by its values is a row more surely than a heading
 

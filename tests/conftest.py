@@ -28,8 +28,12 @@ NOT_PRINTED = {
 
 def expected_as_printed(path: Path) -> dict:
     """The expected object of the document at `path`, with the cells it does not print null."""
-    expected = load_expected(path.with_name(path.stem + ".expected.json"))
-    for cell in NOT_PRINTED.get(path.stem, ()):
+    return as_printed(load_expected(path.with_name(path.stem + ".expected.json")), path.stem)
+
+
+def as_printed(expected: dict, name: str) -> dict:
+    """An expected object (of the document called `name`) with NOT_PRINTED cells null."""
+    for cell in NOT_PRINTED.get(name, ()):
         *parents, leaf = cell.split(".")
         node = expected
         for key in parents:

@@ -22,16 +22,10 @@ class Phrases:
 
     def __init__(self, *phrases: str) -> None:
         self.phrases = phrases
-        self.forms = forms = [
-            form for phrase in phrases for form in with_taiwan_words(canon(phrase))
-        ]
-        exact = [re.escape(form) for form in forms]
-        fuzzy = [variant for form in forms for variant in _one_off(form)]
-        starts = {form[i] for form in forms for i in (0, 1) if i < len(form)}
-        # The look-ahead lets the engine skip positions that start no variant: 30x faster.
-        self.pattern = re.compile(
-            "(?=[" + re.escape("".join(sorted(starts))) + "])(?:" + "|".join(exact + fuzzy) + ")"
-        )
+        self.forms_of = {p: with_taiwan_words(canon(p)) for p in phrases}
+        self.forms = forms = [form for p in phrases for form in self.forms_of[p]]
+        self.pattern = _pattern(forms)
+        self._each: dict[str, re.Pattern[str]] = {}
 
     def search(self, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
         """The leftmost phrase in canonical `text` (between start and end)."""
@@ -43,17 +37,30 @@ class Phrases:
         whole = sum(text.count(form) for form in self.forms)
         return whole or len(self.pattern.findall(text))
 
+    def whole(self, text: str) -> set[str]:
+        """The phrases (as given) that `text` prints whole: a plain substring test, cheap on
+        a whole page."""
+        return {p for p, forms in self.forms_of.items() if any(f in text for f in forms)}
+
     def found(self, text: str) -> set[str]:
-        """The phrases (as given) that canonical `text` holds."""
-        return {p for p in self.phrases if Phrases.single(p).search(text)}
+        """The phrases (as given) that canonical `text` holds, whole or one character off."""
+        hits = {m.group() for m in self.pattern.finditer(text)}
+        return {p for p in self.phrases if any(self._one(p).fullmatch(h) for h in hits)}
 
-    _singles: dict[str, Phrases] = {}
+    def _one(self, phrase: str) -> re.Pattern[str]:
+        if phrase not in self._each:
+            self._each[phrase] = _pattern(self.forms_of[phrase])
+        return self._each[phrase]
 
-    @classmethod
-    def single(cls, phrase: str) -> Phrases:
-        if phrase not in cls._singles:
-            cls._singles[phrase] = cls(phrase)
-        return cls._singles[phrase]
+
+def _pattern(forms: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    exact = [re.escape(form) for form in forms]
+    fuzzy = [variant for form in forms for variant in _one_off(form)]
+    starts = {form[i] for form in forms for i in (0, 1) if i < len(form)}
+    # The look-ahead lets the engine skip positions that start no variant: 30x faster.
+    return re.compile(
+        "(?=[" + re.escape("".join(sorted(starts))) + "])(?:" + "|".join(exact + fuzzy) + ")"
+    )
 
 
 def _one_off(form: str) -> list[str]:
@@ -99,7 +106,7 @@ AGENCY_WORDS = ("人民政府", "办公厅", "办公室", "委员会", "街道�
 
 def is_report_title(text: str) -> bool:
     """A link's or a page's title names a 年报 (any script, spaces and lost characters too)."""
-    text = canon(to_simplified(text))  # a title is short: converting costs less than asking
+    text = readable(text)
     if REPORT_WORDS.search(text) is None:
         return False
     return LINK_DISCLOSURE.search(text) is not None or DISCLOSURE_WORDS.search(text) is not None
@@ -151,12 +158,15 @@ TABLE_WORDS = Phrases(
 
 def prints_tables(text: str) -> bool:
     """Raw text (a page, a table's text) holds the national tables, in any script."""
+    if len(TABLE_WORDS.whole(text)) >= 2:
+        return True  # most pages: spare making a whole page canonical
     return len(TABLE_WORDS.found(readable(text))) >= 2
 
 
 def starts_report(text: str) -> bool:
     """Raw text holds the first section's heading (一、总体情况): the report's beginning."""
-    return SECTION_HEADINGS[0][1].search(readable(text)) is not None
+    overview = SECTION_HEADINGS[0][1]
+    return bool(overview.whole(text)) or overview.search(readable(text)) is not None
 
 
 def readable(text: str) -> str:

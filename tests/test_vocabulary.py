@@ -6,6 +6,7 @@ from scrapy.http import HtmlResponse, Request
 
 from crawler.items import ReportDocument
 from crawler.spiders.annual_reports import AnnualReportsSpider
+from parsers.hanzi import SIMPLIFIED_MARKS, TRADITIONAL_MARKS, is_traditional
 from tests.conftest import FIXTURES
 
 COLUMN = "http://www.example.gov.cn/gate/big5/zwgk/zfxxgknb/"
@@ -54,3 +55,12 @@ def test_a_page_that_only_mentions_the_tables_leads_to_its_attachment():
     )
     out = list(_spider().parse_detail(_detail(COLUMN + "202601/t20260120_2.html", page)))
     assert [request.url for request in out] == ["http://www.example.gov.cn/files/nb2025.pdf"]
+
+
+def test_the_script_marks_are_what_opencc_converts_them_to():
+    converters = [opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk")]
+    forms = {c.convert(s) for c in converters for s in SIMPLIFIED_MARKS}
+    assert set(TRADITIONAL_MARKS) == forms - set(SIMPLIFIED_MARKS)
+    page = (FIXTURES / "reports/pingtan-2025.html").read_text(encoding="utf-8")
+    assert not is_traditional(page)
+    assert all(is_traditional(c.convert(page)) for c in converters)

@@ -109,3 +109,17 @@ def test_other_is_the_sum_of_its_sub_rows_only_where_all_three_are_numbers():
     assert other["commercial"] is None  # a blank is not a zero
     assert other["natural_person"] == 315 + 202 + 941
     assert other["total"] == 318 + 203 + 965
+
+
+def test_missing_rows_reach_the_database(tmp_path):
+    """A journalist filters reports by the rows they lack: reports.missing_rows holds them."""
+    import json
+
+    from archive.database import open_database, store_report
+    from archive.provenance import Provenance
+
+    report = _parse(_without_row("8.属于行政查询事项"))
+    db = open_database(tmp_path / "nianbao.db")
+    store_report(db, report, "text", Provenance("http://x.test/r", None, "ab" * 32, "2026-01-01"))
+    (stored,) = db.execute("select missing_rows from reports").fetchone()
+    assert json.loads(stored) == ["applications.denied_query_matter"]

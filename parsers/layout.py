@@ -17,6 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# An OCR'd cell read with less confidence than this is named in the report's ocr: warning
+# (every misread number of the shared scan fell below it; correct 0s read at 0.88 or more).
+LOW_CONFIDENCE = 0.8
+
 
 @dataclass(slots=True)
 class Cell:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from parsers.checks import compute_checks
 from parsers.hanzi import LOOKALIKES_ONE, canon, is_traditional, plain, to_simplified
-from parsers.layout import Cell, Layout
+from parsers.layout import LOW_CONFIDENCE, Cell, Layout
 from parsers.tables import Found, read_active, read_applications, read_review
 from parsers.template import (
     ACTIVE_FIELDS,
@@ -207,9 +207,8 @@ def _simplified(layout: Layout, texts: list[str]) -> Layout | None:
     """The layout in simplified characters, or None when it is not in traditional ones."""
     if not is_traditional("".join(texts) + "".join(layout.titles)):
         return None
-    rows = [[Cell(to_simplified(c.text), c.col, c.span) for c in row] for row in layout.rows]
-    titles = [to_simplified(t) for t in layout.titles]
-    return Layout(rows=rows, titles=titles, warnings=layout.warnings)
+    rows = [[replace(c, text=to_simplified(c.text)) for c in row] for row in layout.rows]
+    return replace(layout, rows=rows, titles=[to_simplified(t) for t in layout.titles])
 
 
 def _applications(found: Found, template: str) -> dict[str, dict]:
@@ -294,15 +293,18 @@ def build_report(layout: Layout, source: str) -> dict:
             warnings.append("template unknown: no national table found and no year")
         return report
 
-    active, extras = read_active(_region(layout, sections, "active"), template, warnings)
+    doubtful: list[str] = []  # fields OCR read with little confidence
+    active, extras = read_active(_region(layout, sections, "active"), template, warnings, doubtful)
     report["active_disclosure"] = {
         item: active.values.get(item, dict.fromkeys(names))
         for item, names in ACTIVE_FIELDS[template].items()
     }
     report["active_disclosure_extra"] = extras
-    found = read_applications(_region(layout, sections, "applications"), template, warnings)
+    found = read_applications(
+        _region(layout, sections, "applications"), template, warnings, doubtful
+    )
     report["applications"] = _applications(found, template)
-    review = read_review(_region(layout, sections, "review"), warnings)
+    review = read_review(_region(layout, sections, "review"), warnings, doubtful)
     report["review_litigation"] = review or {
         kind: dict.fromkeys(REVIEW_OUTCOMES) for kind in REVIEW_KINDS
     }
@@ -310,6 +312,10 @@ def build_report(layout: Layout, source: str) -> dict:
         warnings.append(APPLICATIONS_MISSING)
     if review is None:
         warnings.append("review and litigation table not found")
+    if doubtful:
+        warnings.append(
+            f"ocr: {len(doubtful)} cells below confidence {LOW_CONFIDENCE}: " + ", ".join(doubtful)
+        )
     missing = _missing_rows(template, active, found, review)
     warnings += [f"{key}: not found" for key in missing]
     report["missing_rows"] = missing

@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from parsers.align import Template, align, label_key, prepare, read_exactly
-from parsers.layout import Cell
+from parsers.layout import LOW_CONFIDENCE, Cell
 from parsers.template import (
     ACTIVE_EXTRA_LABELS,
     ACTIVE_FIELDS,
@@ -48,6 +48,7 @@ class Token:
     label: str  # label_key of the text; "" for a value cell
     value: bool
     row: int
+    confidence: float | None = None  # OCR's, for a cell read by OCR
 
 
 def _is_value(text: str) -> bool:
@@ -59,7 +60,8 @@ def tokenize(rows: list[list[Cell]]) -> list[Token]:
     for r, row in enumerate(rows):
         for cell in row:
             value = _is_value(cell.text)
-            tokens.append(Token(cell.text, "" if value else label_key(cell.text), value, r))
+            label = "" if value else label_key(cell.text)
+            tokens.append(Token(cell.text, label, value, r, cell.confidence))
     return tokens
 
 
@@ -130,6 +132,32 @@ def fit(cells: list[str], names: tuple[str, ...]) -> tuple[list, str | None]:
     )
 
 
+def note_doubtful(
+    cells: list[Token],
+    fitted: list,
+    names: tuple[str, ...],
+    where: str,
+    doubtful: list[str] | None,
+) -> None:
+    """Add to `doubtful` (`where`.name) each field whose cell OCR read below LOW_CONFIDENCE."""
+    if doubtful is None:
+        return
+    kept = [c for c in fitted if c is not MISSING]
+    texts = [c.text for c in cells]
+    # fit() keeps a run of the row's cells, in order: find where it starts.
+    start = next(
+        (s for s in range(len(cells) - len(kept) + 1) if texts[s : s + len(kept)] == kept), None
+    )
+    if start is None:
+        return
+    sources = iter(cells[start:])
+    for name, cell in zip(names, fitted, strict=True):
+        token = None if cell is MISSING else next(sources)
+        if token is not None and token.confidence is not None:
+            if token.confidence < LOW_CONFIDENCE:
+                doubtful.append(f"{where}.{name}")
+
+
 def _number(cell, warnings: list[str], where: str, *, money: bool = False) -> Number:
     if cell is MISSING or cell is None:
         return None
@@ -166,8 +194,11 @@ def _note_similar(token: Token, template: Template, target: int, where: str, war
 # ---------------------------------------------------------------- applications (section 三)
 
 
-def read_applications(rows: list[list[Cell]], template: str, warnings: list[str]) -> Found:
-    """Row key → the seven applicant-column values, for each row the report prints."""
+def read_applications(
+    rows: list[list[Cell]], template: str, warnings: list[str], doubtful: list[str] | None = None
+) -> Found:
+    """Row key → the seven applicant-column values, for each row the report prints; the
+    fields OCR read without confidence are added to `doubtful`."""
     prepared = prepare(application_rows(template), APPLICATION_NON_ROWS)
     tokens = tokenize(rows)
     found = Found()
@@ -182,6 +213,7 @@ def read_applications(rows: list[list[Cell]], template: str, warnings: list[str]
         where = f"applications.{key}"
         if note:
             warnings.append(f"{where}: {note}")
+        note_doubtful(cells, fitted, APPLICANT_COLUMNS, where, doubtful)
         found.values[key] = [_number(c, warnings, where) for c in fitted]
     return found
 
@@ -211,7 +243,9 @@ def _extra_label(token: Token, warnings: list[str]) -> str:
     return best[0]
 
 
-def read_active(rows: list[list[Cell]], template: str, warnings: list[str]) -> tuple[Found, list]:
+def read_active(
+    rows: list[list[Cell]], template: str, warnings: list[str], doubtful: list[str] | None = None
+) -> tuple[Found, list]:
     """Item key → field values, the items found, and the rows a report adds (extras)."""
     fields = ACTIVE_FIELDS[template]
     prepared = prepare(ACTIVE_ITEMS, ACTIVE_HEADER_NEEDLES + ACTIVE_EXTRA_LABELS)
@@ -248,7 +282,7 @@ def read_active(rows: list[list[Cell]], template: str, warnings: list[str]) -> t
             _note_similar(tokens[index], prepared, target, "active_disclosure", warnings)
             if cells:
                 found.values[item] = _active_values(
-                    item, item, cells, fields[item], yuan_header, warnings
+                    item, item, cells, fields[item], yuan_header, warnings, doubtful
                 )
                 parent = None
             else:
@@ -256,7 +290,9 @@ def read_active(rows: list[list[Cell]], template: str, warnings: list[str]) -> t
             continue
         if parent and cells and any(not is_blank(c.text) for c in cells):
             label = _extra_label(token, warnings)
-            values = _active_values(parent, label, cells, fields[parent], yuan_header, warnings)
+            values = _active_values(
+                parent, label, cells, fields[parent], yuan_header, warnings, doubtful
+            )
             extras.append({"label": label, "parent": parent, "values": values})
     return found, extras
 
@@ -268,11 +304,13 @@ def _active_values(
     names: tuple[str, ...],
     yuan_header: str | None,
     warnings: list[str],
+    doubtful: list[str] | None = None,
 ) -> dict[str, Number]:
     fitted, note = fit([c.text for c in cells], names)
     where = f"active_disclosure.{name}"
     if note:
         warnings.append(f"{where}: {note}")
+    note_doubtful(cells, fitted, names, where, doubtful)
     values: dict[str, Number] = {}
     for field_name, cell in zip(names, fitted, strict=True):
         money = (item, field_name) in MONEY_FIELDS
@@ -302,7 +340,9 @@ def _review_header(label: str) -> bool:
     return _REVIEW_HEADER.search(label) is not None or set(label) <= _REVIEW_HEADER_CHARS
 
 
-def read_review(rows: list[list[Cell]], warnings: list[str]) -> dict[str, dict[str, Number]] | None:
+def read_review(
+    rows: list[list[Cell]], warnings: list[str], doubtful: list[str] | None = None
+) -> dict[str, dict[str, Number]] | None:
     """The 15 cells under the last header of section 四, or None when it prints no header."""
     tokens = tokenize(rows)
     first = next(
@@ -328,7 +368,9 @@ def read_review(rows: list[list[Cell]], warnings: list[str]) -> dict[str, dict[s
     fitted, note = fit([c.text for c in cells], names)
     if note:
         warnings.append(f"review_litigation: {note}")
-    values = [_number(c, warnings, "review_litigation") for c in fitted]
+    where = "review_litigation"
+    note_doubtful(cells, fitted, names, where, doubtful)
+    values = [_number(c, warnings, where) for c in fitted]
     result = {}
     for k, kind in enumerate(REVIEW_KINDS):
         chunk = values[k * len(REVIEW_OUTCOMES) : (k + 1) * len(REVIEW_OUTCOMES)]

@@ -30,10 +30,10 @@ from archive.database import (
 from archive.provenance import Fetch, Provenance
 from archive.warc import iter_responses, recover
 from parsers import ParseError
-from parsers.formats import sniff_format
+from parsers.formats import READERS, sniff_format
 from parsers.pool import Job, ParserPool, WorkerDied
 
-DOCUMENT_FORMATS = frozenset({"html", "pdf", "docx", "doc", "wps", "txt"})
+DOCUMENT_FORMATS = frozenset(READERS)  # every format a reader reads, images (OCR) included
 
 
 @dataclass

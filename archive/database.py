@@ -85,6 +85,8 @@ SCHEMA: dict[str, dict] = {
             "superseded_by": int,
             "warnings": str,
             "missing_rows": str,
+            "ocr": str,
+            "ocr_confidence": float,
             "overview": str,
             "problems": str,
             "other_matters": str,
@@ -100,6 +102,7 @@ SCHEMA: dict[str, dict] = {
             ["portal"],
             ["format"],
             ["checks_failed"],
+            ["ocr"],
         ],
     },
     "applications": {
@@ -329,6 +332,9 @@ def _report_row(report: dict, text: str | None, provenance: Provenance) -> dict:
             if "missing_rows" in report
             else None
         ),
+        # the OCR engine that read the text (null: a text layer), and its mean confidence
+        "ocr": (report.get("ocr") or {}).get("engine"),
+        "ocr_confidence": (report.get("ocr") or {}).get("mean_confidence"),
         "overview": sections.get("overview"),
         "problems": sections.get("problems"),
         "other_matters": sections.get("other"),

@@ -25,6 +25,27 @@ def data_option(default: str = "data", help: str = "Directory of nianbao.db and 
     )
 
 
+def ocr_pages_option():
+    """--ocr-pages N: how many scanned pages of a document OCR reads (the environment passes
+    it on to reader processes)."""
+
+    def remember(ctx, param, value: int | None) -> int | None:
+        if value is not None:
+            from parsers.limits import OCR_PAGES_VARIABLE
+
+            os.environ[OCR_PAGES_VARIABLE] = str(value)
+        return value
+
+    return click.option(
+        "--ocr-pages",
+        type=click.IntRange(min=0),
+        callback=remember,
+        expose_value=False,
+        help="Scanned pages read by OCR per document (default 30, or NIANBAO_OCR_PAGES; "
+        "0: no OCR).",
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nianbao")
 def cli() -> None:
@@ -36,8 +57,10 @@ def cli() -> None:
 @click.option(
     "--indent", type=int, default=None, help="Pretty-print with this indent (not JSON Lines)."
 )
+@ocr_pages_option()
 def parse(paths: tuple[str, ...], indent: int | None) -> None:
-    """Parse report files (.txt, .html, .pdf, .docx, .doc, .wps) into JSON, one object per line.
+    """Parse report files (.txt, .html, .pdf, .docx, .doc, .wps, .jpg, .png, .tif) into JSON,
+    one object per line. Scanned pages and images are read by OCR.
 
     An unreadable file gets a one-line error on stderr; the others are still parsed, and the
     exit status is 1 at the end.
@@ -48,6 +71,9 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
     for path in paths:
         try:
             report = parse_path(path)
+        except KeyboardInterrupt:
+            click.echo(f"nianbao parse: interrupted while reading {path}", err=True)
+            raise SystemExit(130) from None
         except ParseError as error:
             click.echo(f"nianbao parse: {path}: {error}", err=True)
             failed += 1
@@ -172,6 +198,7 @@ def pad(text: str, width: int) -> str:
 
 @cli.command()
 @data_option()
+@ocr_pages_option()
 def build(data_dir) -> None:
     """Re-parse every archived report into DIR/nianbao.db (no network)."""
     from pathlib import Path

@@ -23,7 +23,7 @@ from crawler.items import ReportDocument
 from parsers.html import decode_html
 from parsers.vocabulary import is_report_title, prints_tables
 
-ATTACHMENT = re.compile(r"\.(pdf|docx?|wps)(?:$|[?#])", re.I)
+ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|jpe?g|png|tiff?)(?:$|[?#])", re.I)
 NEXT_PAGE_TEXT = re.compile(r"^\s*(下一?页|后一?页|尾页|末页|next|>|»)\s*$", re.I)
 PAGE_PARAM = re.compile(r"[?&](page|pageNo|pageIndex|currentPage|curPage)=\d+", re.I)
 TRS_PAGER = re.compile(

@@ -76,8 +76,9 @@ def _decoded(image, number: int, warnings: list[str]) -> np.ndarray | None:
     """The frame in grayscale, decoded within MAX_DECODED_PIXELS; None when it cannot be."""
     width, height = image.size
     if width * height > MAX_DECODED_PIXELS and image.format == "JPEG":
-        factor = math.sqrt(MAX_DECODED_PIXELS / (width * height))
-        image.draft("L", (int(width * factor), int(height * factor)))
+        # libjpeg decodes at 1/2, 1/4 or 1/8; draft() picks the smallest at least this size.
+        shrink = min(8, 2 ** math.ceil(math.log2(math.sqrt(width * height / MAX_DECODED_PIXELS))))
+        image.draft("L", (math.ceil(width / shrink), math.ceil(height / shrink)))
         width, height = image.size
     if width * height > MAX_DECODED_PIXELS:
         warnings.append(

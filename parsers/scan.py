@@ -60,11 +60,7 @@ class ScanReader:
     def admit(self, number: int) -> bool:
         """Whether scanned page `number` may be read; when not, it is named in a warning."""
         if self.pages >= self.max_pages:
-            why = (
-                f"only {self.max_pages} scanned pages are read ({OCR_PAGES_VARIABLE})"
-                if self.max_pages
-                else f"OCR is off ({OCR_PAGES_VARIABLE}=0)"
-            )
+            why = f"the OCR page limit ({OCR_PAGES_VARIABLE}={self.max_pages}) was reached"
         elif self._cpu >= self.seconds:
             why = f"the OCR time limit ({self.seconds:g} s of CPU) was reached"
         else:

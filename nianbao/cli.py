@@ -209,12 +209,18 @@ def build(data_dir) -> None:
     if not warc.is_dir():
         raise click.ClickException(f"{warc}: no archive here (run `nianbao crawl` first)")
     total = sum(p.stat().st_size for p in warc.glob("*.warc.gz*"))
-    with click.progressbar(length=total, label="Re-parsing the archive", file=sys.stderr) as bar:
-        summary = build_database(
-            Path(data_dir),
-            progress=bar.update,
-            errors=lambda message: click.echo(f"nianbao build: {message}", err=True),
-        )
+    try:
+        with click.progressbar(
+            length=total, label="Re-parsing the archive", file=sys.stderr
+        ) as bar:
+            summary = build_database(
+                Path(data_dir),
+                progress=bar.update,
+                errors=lambda message: click.echo(f"nianbao build: {message}", err=True),
+            )
+    except KeyboardInterrupt:
+        click.echo("\nnianbao build: interrupted", err=True)
+        raise SystemExit(130) from None
     click.echo(f"nianbao build: {summary.line()}", err=True)
 
 

@@ -12,6 +12,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +25,13 @@ logger = logging.getLogger(__name__)
 # (key, bytes, source, format or None): a document to parse; the key comes back with it
 Job = tuple[object, bytes, str, str | None]
 Submitted = tuple[ProcessPoolExecutor | None, Future]
+
+
+def _end_on_interrupt() -> None:
+    """A worker ends at once on Ctrl-C (the terminal interrupts the whole process group). By
+    default its KeyboardInterrupt would be the result of the document it was reading, and it
+    would go on with the documents queued to it, OCR included, before the pool could close."""
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
 
 
 class WorkerDied(Exception):
@@ -89,7 +97,9 @@ class ParserPool:
             if self._executor is None:
                 # spawn, not fork: the parent runs a reactor and threads fork would copy mid-flight
                 self._executor = ProcessPoolExecutor(
-                    self.processes, mp_context=multiprocessing.get_context("spawn")
+                    self.processes,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_end_on_interrupt,
                 )
             return self._executor, self._executor.submit(parse_report_and_text, data, source, fmt)
         except (OSError, NotImplementedError) as error:

@@ -4,6 +4,7 @@ text PDF (rendered, tilted, noisy, JPEG), an image attachment, and OCR's bounds.
 from __future__ import annotations
 
 import io
+import os
 import re
 import signal
 import subprocess
@@ -244,3 +245,56 @@ def test_which_pages_are_read_by_ocr(text, drawn, ocr):
     # The text layer as PDFium reads it (a CID font would be needed to draw CJK text).
     adapted.chars = [{"text": ch} for ch in text]
     assert _needs_ocr(adapted, page) is ocr
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (reader processes are spawned, not forked threads)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_ctrl_c_stops_a_build_and_its_reader_processes_promptly(tmp_path):
+    """A terminal's Ctrl-C interrupts the whole process group: the reader processes end at
+    once instead of reading the scans queued to them."""
+    from archive.warc import WarcArchive
+
+    archive = WarcArchive(tmp_path / "warc")
+    for n in range(4):
+        url = f"http://portal.test/{n}/nb2024.pdf"
+        scan = SCAN.read_bytes() + b"%" * n  # four versions: four documents to read
+        archive.write(url, 200, "OK", [], scan, annotations={"Role": "document", "Page": url})
+    archive.close()
+    build = subprocess.Popen(
+        [NIANBAO, "build", "--data", str(tmp_path)],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        readers: list[int] = []
+        while build.poll() is None and sum(map(cpu_seconds, readers)) < 2.0:
+            time.sleep(0.2)
+            readers = [p for p in children(build.pid) if alive(p)]
+        interrupted = time.monotonic()
+        os.killpg(build.pid, signal.SIGINT)
+        _, stderr = build.communicate(timeout=60)
+    finally:
+        build.kill()
+    assert time.monotonic() - interrupted < 3
+    assert build.returncode == 130 and stderr.endswith("nianbao build: interrupted\n")
+    time.sleep(1)  # for init to reap them
+    assert readers and not [p for p in readers if alive(p)]

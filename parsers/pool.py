@@ -1,6 +1,6 @@
 """Parsing documents in worker processes.
 
-Parsing a report is CPU-bound (trafilatura, pdfminer): in the crawler's process it holds up
+Parsing a report is CPU-bound (trafilatura, PDFium, OCR): in the crawler's process it holds up
 the reactor, so fetching waits on parsing and one core does all the work; in `nianbao build`
 it leaves every core but one idle. Worker processes parse while the caller fetches or writes,
 and a worker that dies on a hostile file takes only that file with it.

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from parsers.checks import compute_checks
 from parsers.layout import Cell, Layout
+from parsers.legacy import read_legacy
+from parsers.legacy_text import title_in_running_text, year_in_running_text
 from parsers.tables import read_active, read_applications, read_review
 from parsers.template import (
     ACTIVE_FIELDS,
@@ -167,10 +169,14 @@ def build_report(layout: Layout, source: str) -> dict:
     texts = layout.row_texts()
     sections = find_sections(texts)
     first_section = min(sections.starts.values(), default=len(texts))
-    title = _title(layout, texts, first_section)
-    year = _year(title, texts)
+    title = _title(layout, texts, first_section) or title_in_running_text(texts)
+    year = _year(title, texts) or year_in_running_text(texts)
     # A document with no text (a scanned PDF) has no template, whatever its title says.
     template = _template(texts, year) if layout.rows else None
+    # Before 2019: the old 统计表, or figures stated in sentences (parsers.legacy).
+    legacy = read_legacy(layout, texts, template, year, warnings) if layout.rows else None
+    if legacy is not None:
+        template, year = legacy.template, legacy.year
     report = {
         "source": source,
         "title": title,
@@ -181,6 +187,7 @@ def build_report(layout: Layout, source: str) -> dict:
         "active_disclosure_extra": [],
         "applications": {},
         "review_litigation": {},
+        "legacy_figures": legacy.figures if legacy is not None else [],
         "sections": {
             key: _narrative(texts, sections, key) for key in ("overview", "problems", "other")
         },

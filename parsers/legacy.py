@@ -14,6 +14,7 @@ a row's words, else one close to a row's wordings (a lost character, a look-alik
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -30,11 +31,12 @@ from parsers.legacy_template import (
     UNITS,
     YEAR_HEADER,
     LegacyRow,
-    unit_kind,
 )
 from parsers.legacy_text import figures_from_text
 from parsers.values import fold, is_value, read_number
 
+FUZZY_FROM = 4  # a needle this long is still found with one character lost
+CLOSE = 0.9  # a label this close to a row's wording is that row, whatever words it holds
 SIMILAR = 0.8  # a label this close to one wording only (and no needle) names that row
 MARGIN = 0.05  # … and closer to it than to any other row's wordings by this much
 LABEL_MAX = 40  # characters: a longer cell is prose, not a row's label
@@ -47,6 +49,7 @@ _NUMBERING = re.compile(
 )
 # A unit in brackets after a label: 收费金额（元）, 申请数(件), （单位：件）.
 _LABEL_UNIT = re.compile(r"[(（](?:计量)?(?:单位[:：])?([^()（）]{1,2})[)）]$")
+_YEAR_PIECE = re.compile(r"^(?:19|20)\d{2}$")
 _HEADING_END = ("情况", "统计表")
 _PROSE = re.compile(r"[。；;！？]")
 
@@ -108,6 +111,24 @@ def _holds(label: str, needle: str) -> bool:
     return all(word in label for word in needle.split("+"))
 
 
+def _holds_nearly(label: str, needle: str) -> bool:
+    """The needle with one character lost (needles of four or more characters)."""
+    if "+" in needle or len(needle) < FUZZY_FROM:
+        return False
+    return any(needle[:i] + needle[i + 1 :] in label for i in range(len(needle)))
+
+
+def _avoided(label: str, row: LegacyRow) -> bool:
+    """A word that makes the label another row, printed whole or (four characters or more)
+    with one lost: 主动公开范性文件数 is still no count of all published information."""
+    return any(
+        word in label
+        or len(word) >= FUZZY_FROM
+        and any(word[:i] + word[i + 1 :] in label for i in range(len(word)))
+        for word in row.avoid
+    )
+
+
 # ---------------------------------------------------------------- labels → keys
 
 
@@ -116,30 +137,41 @@ class Match:
     key: str | None
     score: float
     how: str  # needle | group | similar | none
+    # A label as close to two rows' wordings (行政诉数: 行政诉讼数 or 行政申诉数?): their keys.
+    either: tuple[str, ...] = ()
 
 
 def match_label(label: str, unit: str | None, group: str | None) -> Match:
-    """Which row of the old table a printed label names."""
+    """Which row of the old table a printed label names: one holding a row's words, else its
+    words with one character lost, else (a bare 其他) the group above it, else the row whose
+    wordings it is closest to."""
     text = canonical(label)
     if not text or len(text) > LABEL_MAX or not _CJK.search(text):
         return Match(None, 0.0, "none")
-    kind = unit_kind(unit)
     candidates = [
         row
         for row in LEGACY_ROWS
-        if not any(word in text for word in row.avoid)
-        and (kind is None or kind == "other" and row.units != MONEY or kind == row.units)
+        if (unit is None or unit not in UNITS or unit in row.units) and not _avoided(text, row)
     ]
-    if kind == "other":  # 人, 场, 天: no row of the old table counts in these
-        return Match(None, 0.0, "none")
 
     def closeness(row: LegacyRow) -> float:
         return max(_similarity(text, canonical(w)) for w in row.wordings)
 
-    held = [row for row in candidates if any(_holds(text, n) for n in row.needles)]
-    if held:
-        best = max(held, key=closeness)
-        return Match(best.key, 2.0 + closeness(best), "needle")
+    closest = max(candidates, key=closeness, default=None)
+    # A label holding a row's words is that row, unless it is much closer to another row's
+    # wording, whose distinguishing word lost a character: 接受行政诉讼、报数 holds 诉讼 but
+    # is 接受行政诉讼、举报数; 面申请数 holds 申请总数 less one character but is 当面申请数.
+    for how, bonus, holds, close, margin in (
+        ("needle", 2.0, _holds, CLOSE, 3 * MARGIN),
+        ("similar", 1.0, _holds_nearly, SIMILAR, MARGIN),
+    ):
+        held = [row for row in candidates if any(holds(text, n) for n in row.needles)]
+        if held:
+            best = max(held, key=closeness)
+            if closest is not None and closeness(closest) >= close:
+                if closeness(closest) > closeness(best) + margin:
+                    return Match(closest.key, 1.0 + closeness(closest), "similar")
+            return Match(best.key, bonus + closeness(best), how)
     if group and GENERIC_OTHER.match(text) and f"{group}_other" in ROWS_BY_KEY:
         return Match(f"{group}_other", 1.5, "group")
     scored = sorted(((closeness(row), row.key) for row in candidates), reverse=True)
@@ -147,6 +179,8 @@ def match_label(label: str, unit: str | None, group: str | None) -> Match:
         second = scored[1][0] if len(scored) > 1 else 0.0
         if scored[0][0] - second >= MARGIN:
             return Match(scored[0][1], scored[0][0], "similar")
+        either = tuple(key for score, key in scored if score > scored[0][0] - MARGIN)
+        return Match(None, scored[0][0], "none", either)
     return Match(None, 0.0, "none")
 
 
@@ -185,7 +219,8 @@ def parts_of(layout: Layout) -> list[Part]:
     for r, row in enumerate(layout.rows):
         for cell in row:
             pieces = _SPACE.split(cell.text.strip())
-            if len(pieces) > 1 and any(_kind(p) != "label" for p in pieces):
+            whole = _header_role(cell.text) is not None  # 2013 年度 is one header
+            if len(pieces) > 1 and not whole and any(_kind(p) != "label" for p in pieces):
                 for piece in pieces:
                     parts.append(Part(piece, _kind(piece), cell.col, r))
             else:
@@ -202,23 +237,46 @@ def _find_header(parts: list[Part]) -> tuple[Header, int] | None:
     while i < len(parts):
         run: list[Part] = []
         j = i
-        while j < len(parts) and (
-            _header_role(parts[j].text) or (run and parts[j].kind == "value" and not parts[j].text)
-        ):
-            if parts[j].text:
-                run.append(parts[j])
+        while j < len(parts):
+            part = parts[j]
+            if _header_role(part.text):
+                run.append(part)
+            elif part.kind == "value" and not part.text and run:
+                pass  # a blank cell in the header row
+            elif _YEAR_PIECE.match(part.text) and j + 1 < len(parts):
+                # 2013 年度 flattened with a space in it
+                if not fold(parts[j + 1].text).startswith("年"):
+                    break
+                nxt = parts[j + 1]
+                run.append(Part(part.text + nxt.text, "label", part.col, part.row))
+                j += 1
+            else:
+                break
             j += 1
-        roles = [_header_role(p.text) for p in run]
-        if len(run) >= 2 and ("value" in roles or "cumulative" in roles):
-            header_parts = [
-                Part(p.text, "header", p.col, p.row, role, p.span)
-                for p, role in zip(run, roles, strict=True)
-            ]
-            cols = [p.col for p in header_parts]
-            grid = len(set(cols)) == len(cols) and len({p.row for p in header_parts}) == 1
-            return Header(header_parts, grid), j
+        header = _header(run)
+        if header is not None:
+            return header, j
         i = j + 1 if j > i else i + 1
     return None
+
+
+def _header(run: list[Part]) -> Header | None:
+    """Header parts as columns: pieces of one cell with the same role are one column
+    (指标 名称 flattened with a space in it)."""
+    merged: list[Part] = []
+    for part in run:
+        role = _header_role(part.text)
+        last = merged[-1] if merged else None
+        if last and last.role == role and (last.col, last.row) == (part.col, part.row):
+            last.text += part.text
+            continue
+        merged.append(Part(part.text, "header", part.col, part.row, role, part.span))
+    roles = [p.role for p in merged]
+    if len(merged) < 2 or ("value" not in roles and "cumulative" not in roles):
+        return None
+    cols = [p.col for p in merged]
+    grid = len(set(cols)) == len(cols) and len({p.row for p in merged}) == 1
+    return Header(merged, grid)
 
 
 def _settle_years(header: Header, year: int | None, warnings: list[str]) -> None:
@@ -315,8 +373,7 @@ def _stream_rows(parts: list[Part]) -> list[Row]:
             continue
         if part.kind == "unit":
             rows[-1].units.append(fold(part.text))
-        else:
-            rows[-1].cells.append(part)
+        rows[-1].cells.append(part)
     close()
     return rows
 
@@ -356,33 +413,56 @@ def read_legacy_table(layout: Layout, year: int | None, warnings: list[str]) -> 
         body = [p for p in parts[start:] if p.kind != "header"]
         rows = _grid_rows(body, header) if header.grid else _stream_rows(body)
     else:
-        header = None
         rows = _headerless_rows(parts)
+        header = _inferred_header(rows)
     rows = _trim(rows)
     default_unit = _table_unit(parts)
     figures = _figures(rows, header, default_unit, notes)
     keyed = [f for f in figures if f["key"]]
-    if not keyed or (header is None and len(keyed) < 2):
+    if not keyed or (not found and len(keyed) < 2):
         return None
-    if header is None:
+    if not found:
         notes.append(
-            "legacy_figures: the table has no column headers; the first number of a row "
-            "read as the year's, a second as 历年累计"
+            "legacy_figures: the table has no column headers; the first column of numbers "
+            "read as the year's" + (", a second as 历年累计" if "cumulative" in figures[0] else "")
         )
     warnings.extend(notes)
     return LegacyTable(figures, header.year if header else None)
 
 
+def _inferred_header(rows: list[Row]) -> Header | None:
+    """Columns of a table printed without headers: of the columns holding numbers (not the
+    one holding units), the first is the year's and a second the 历年累计 the old form
+    prints next to it. None when the cells know no columns (then their order tells)."""
+    cells = [p for row in rows for p in row.cells]
+    if len({p.col for p in cells}) <= 1:
+        return None
+    units = Counter(p.col for p in cells if p.kind == "unit")
+    unit_col = units.most_common(1)[0][0] if units else None
+    numbers = sorted({p.col for p in cells if p.kind == "value" and p.text.strip()} - {unit_col})
+    roles = ("value", "cumulative")
+    parts = [Part("", "header", col, 0, role) for col, role in zip(numbers, roles, strict=False)]
+    if unit_col is not None:
+        parts.append(Part("", "header", unit_col, 0, "unit"))
+    return Header(sorted(parts, key=lambda p: p.col), grid=True) if parts else None
+
+
 def _headerless_rows(parts: list[Part]) -> list[Row]:
-    """Rows from the first label that names a row of the old table and has a number."""
-    for i, part in enumerate(parts):
-        if part.kind != "label" or _is_prose(part):
+    """A table without column headers: of the runs of parts between prose, the one with the
+    most rows that name rows of the old table."""
+    best: list[Row] = []
+    best_keyed = 0
+    run: list[Part] = []
+    for part in [*parts, None]:
+        if part is not None and not _is_prose(part):
+            run.append(part)
             continue
-        if match_label(part.text, None, None).how != "needle":
-            continue
-        if i + 1 < len(parts) and parts[i + 1].kind in ("unit", "value") and parts[i + 1].text:
-            return _stream_rows(parts[i:])
-    return []
+        rows = _trim(_stream_rows(run))
+        keyed = sum(1 for r in rows if r.cells and match_label(r.label, None, None).key)
+        if keyed > best_keyed:
+            best, best_keyed = rows, keyed
+        run = []
+    return best
 
 
 def _trim(rows: list[Row]) -> list[Row]:
@@ -402,7 +482,11 @@ def _table_unit(parts: list[Part]) -> str | None:
 def _figures(
     rows: list[Row], header: Header | None, default_unit: str | None, warnings: list[str]
 ) -> list[dict]:
-    roles = header.value_roles() if header else ["value", "cumulative"]
+    if header is not None:
+        roles = header.value_roles()
+    else:  # no headers: a second number in a row is the 历年累计 the old form prints next
+        two = any(sum(1 for c in row.cells if c.kind == "value" and c.text) > 1 for row in rows)
+        roles = ["value", "cumulative"] if two else ["value"]
     has_cumulative = "cumulative" in roles
     matches: list[Match] = []
     group: str | None = None
@@ -413,6 +497,7 @@ def _figures(
         matches.append(match)
         group = ROWS_BY_KEY[match.key].group if match.key else None
     _one_row_per_key(rows, matches, warnings)
+    _settle_either(rows, matches, warnings)
     figures = []
     for row, match in zip(rows, matches, strict=True):
         figures.append(_figure(row, match, header, roles, has_cumulative, default_unit, warnings))
@@ -432,6 +517,21 @@ def _one_row_per_key(rows: list[Row], matches: list[Match], warnings: list[str])
                 f'kept with key null ("{rows[best[match.key]].label}" is closer)'
             )
             matches[i] = Match(None, 0.0, "none")
+
+
+def _settle_either(rows: list[Row], matches: list[Match], warnings: list[str]) -> None:
+    """A label as close to two rows, one of which another label names, is the other one."""
+    taken = {m.key for m in matches if m.key}
+    for i, match in enumerate(matches):
+        left = [key for key in match.either if key not in taken]
+        if match.key is None and len(match.either) > 1 and len(left) == 1:
+            matches[i] = Match(left[0], match.score, "similar")
+            taken.add(left[0])
+            others = ", ".join(k for k in match.either if k != left[0])
+            warnings.append(
+                f'legacy_figures.{left[0]}: label "{rows[i].label}" is as close to {others}, '
+                "which another row names"
+            )
 
 
 def _row_unit(row: Row, default_unit: str | None) -> str | None:
@@ -485,7 +585,7 @@ def _assign(
             if role in ("value", "cumulative") and role not in found:
                 found[role] = part
         return found
-    cells = [p for p in row.cells if p.kind == "value"]
+    cells = [p for p in row.cells if p.kind == "value" and (p.text or header is not None)]
     if cells and len(cells) < len(roles):
         missing = ", ".join(roles[len(cells) :])
         warnings.append(

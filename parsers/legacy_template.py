@@ -21,8 +21,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-COUNT = "count"
-MONEY = "money"
+# Units, by what they count. A unit cell holds one of these; a label may end with one in
+# brackets: 收费金额（元）. Which units a row may be counted in is part of what it means: a
+# row in 次 or 人 is no count of published information.
+ITEMS = frozenset("条 件 项 个 篇 份".split())  # documents, items of information
+REQUESTS = ITEMS | frozenset("次 人次 起 宗 例 批".split())
+CASES = frozenset("件 次 起 宗 个 例 条 项 人次".split())
+MONEY_UNITS = {"元": 0.0001, "千元": 0.1, "万元": 1.0, "亿元": 10000.0}
+MONEY = frozenset(MONEY_UNITS)
+COUNT_UNITS = REQUESTS | CASES | frozenset("家 期".split())
+OTHER_UNITS = frozenset("人 场 天 日 工作日 % 小时".split())
+UNITS = COUNT_UNITS | MONEY | OTHER_UNITS
 
 
 @dataclass(frozen=True)
@@ -32,7 +41,7 @@ class LegacyRow:
     wordings: tuple[str, ...]
     needles: tuple[str, ...]
     avoid: tuple[str, ...] = ()
-    units: str = COUNT
+    units: frozenset[str] = REQUESTS
     group: str | None = None
     phrases: tuple[str, ...] = ()  # regular expressions, in folded text
     verbs: tuple[str, ...] = ()
@@ -56,6 +65,7 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
         ),
         ("主动公开",),
         avoid=("网站", "公报", "其他", "其它", "规范性文件", "范围", "方式", "渠道", *_NOT_COUNTS),
+        units=ITEMS,
         group="proactive",
         phrases=(r"主动公开(?:各类|各项)?(?:政府)?(?:信息|文件)",),
     ),
@@ -65,6 +75,7 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
         ("政府网站公开数", "网站公开", "政府网站公开政府信息数", "网站公开信息数"),
         ("网站",),
         avoid=_NOT_COUNTS,
+        units=ITEMS,
         group="proactive",
         phrases=(r"网站(?:上)?(?:主动)?(?:公开|发布)(?:政府)?(?:信息)?",),
     ),
@@ -74,6 +85,7 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
         ("政府公报公开数", "政府公报公开", "政府公报公开政府信息数", "公报公开信息数"),
         ("公报",),
         avoid=_NOT_COUNTS,
+        units=ITEMS,
         group="proactive",
         phrases=(r"公报(?:上)?(?:主动)?(?:公开|发布)(?:政府)?(?:信息)?",),
     ),
@@ -83,6 +95,7 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
         ("其他方式公开数", "其他方式公开政府信息数", "其他形式公开数"),
         ("其他方式公开", "其它方式公开", "其他形式公开", "其它形式公开"),
         avoid=_NOT_COUNTS,
+        units=ITEMS,
         group="proactive",
         phrases=(r"其[他它](?:方式|形式|途径)(?:主动)?公开(?:政府)?(?:信息)?",),
     ),
@@ -103,7 +116,6 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
             "收到申请",
             "受理申请",
             "申请总数",
-            "申请数量",
             "收到政府信息公开申请",
             "受理政府信息公开申请",
             "收到依申请",
@@ -146,7 +158,7 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
         "applications_letter_fax",
         "信函、传真申请数",
         ("信函、传真申请数", "信函传真申请数"),
-        ("信函+传真",),
+        ("信函+传真", "信函、", "、传真"),
         group="applications",
         phrases=(r"信函(?:、|和|及|或|/)?传真(?:提出)?申请",),
     ),
@@ -236,6 +248,7 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
         "接受行政诉讼、举报数",
         ("接受行政诉讼、举报数", "举报数", "行政申诉数", "举报投诉数量", "申诉数"),
         ("举报", "申诉", "投诉"),
+        units=CASES,
         phrases=(r"(?:举报|投诉|申诉)(?:案件)?",),
     ),
     LegacyRow(
@@ -244,6 +257,7 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
         ("行政复议数", "行政复议数量", "申请行政复议数"),
         ("复议",),
         avoid=("诉讼", "举报", "申诉", "投诉"),
+        units=CASES,
         phrases=(r"(?:行政)?复议(?:案件|申请)?",),
     ),
     LegacyRow(
@@ -252,6 +266,7 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
         ("行政诉讼数", "行政诉讼数量", "提起行政诉讼数"),
         ("诉讼",),
         avoid=("复议", "举报", "申诉", "投诉"),
+        units=CASES,
         phrases=(r"(?:行政)?诉讼(?:案件)?",),
     ),
 )
@@ -260,24 +275,6 @@ ROWS_BY_KEY = {row.key: row for row in LEGACY_ROWS}
 
 # A label that says only 其他 (其他方式, 其它) continues the group of the row above it.
 GENERIC_OTHER = re.compile(r"^其[他它](?:方式|形式|类型|渠道)?(?:数|数量)?$")
-
-# Units, by what they count. A unit cell holds one of these, a label may end with one in
-# brackets: 收费金额（元）.
-COUNT_UNITS = frozenset("条 件 项 个 篇 份 次 人次 起 宗 例 家 批 期".split())
-MONEY_UNITS = {"元": 0.0001, "千元": 0.1, "万元": 1.0, "亿元": 10000.0}
-OTHER_UNITS = frozenset("人 场 天 日 工作日 % 小时".split())
-UNITS = COUNT_UNITS | frozenset(MONEY_UNITS) | OTHER_UNITS
-
-
-def unit_kind(unit: str | None) -> str | None:
-    if unit is None:
-        return None
-    if unit in MONEY_UNITS:
-        return MONEY
-    if unit in COUNT_UNITS:
-        return COUNT
-    return "other"
-
 
 # Column headers of the 统计表, by the column they head (folded text holding one of the words,
 # with at most two more characters: 本年度数 is a header, 行政复议数量 a row). In this order:

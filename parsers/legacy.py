@@ -13,6 +13,7 @@ a row's words, else one close to a row's wordings (a lost character, a look-alik
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -107,6 +108,17 @@ def _similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+@functools.cache
+def _wordings(key: str) -> tuple[str, ...]:
+    return tuple(canonical(w) for w in ROWS_BY_KEY[key].wordings)
+
+
+@functools.lru_cache(maxsize=4096)
+def _closeness(text: str, key: str) -> float:
+    """How close a canonical label is to the closest of a row's wordings."""
+    return max(_similarity(text, wording) for wording in _wordings(key))
+
+
 def _holds(label: str, needle: str) -> bool:
     return all(word in label for word in needle.split("+"))
 
@@ -155,7 +167,7 @@ def match_label(label: str, unit: str | None, group: str | None) -> Match:
     ]
 
     def closeness(row: LegacyRow) -> float:
-        return max(_similarity(text, canonical(w)) for w in row.wordings)
+        return _closeness(text, row.key)
 
     closest = max(candidates, key=closeness, default=None)
     # A label holding a row's words is that row, unless it is much closer to another row's

@@ -1,0 +1,238 @@
+"""Reports before 2019: the old 统计表 read into `legacy_figures`, in every shape it comes in,
+and figures stated only in sentences (report-json.md, `legacy_figures`)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from parsers import parse_bytes, parse_path
+from parsers.legacy import match_label
+from tests.conftest import FIXTURES, load_expected
+from tests.legacy_variants import (
+    HEADERS,
+    PREFACE,
+    Variant,
+    all_variants,
+    document,
+    score,
+)
+
+PRE2019 = FIXTURES / "reports/pre2019"
+DOCUMENTS = sorted(p for p in PRE2019.iterdir() if p.suffix in (".html", ".txt", ".docx", ".pdf"))
+
+
+def by_key(parsed: dict) -> dict:
+    return {f["key"] or ("label", f["label"]): f for f in parsed["legacy_figures"]}
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=[p.name for p in DOCUMENTS])
+def test_every_fixture_reads_to_its_expected_figures(path):
+    expected = load_expected(path.with_name(path.name + ".expected.json"))
+    parsed = parse_path(path)
+    assert (parsed["year"], parsed["template"]) == (expected["year"], expected["template"])
+    assert expected["agency"] in parsed["agency"]
+    got = by_key(parsed)
+    for want in expected["legacy_figures"]:
+        have = got[want["key"]]
+        assert have["value"] == pytest.approx(want["value"]), want["key"]
+        assert ("cumulative" in have) == ("cumulative" in want), want["key"]
+        if "cumulative" in want:
+            assert have["cumulative"] == pytest.approx(want["cumulative"]), want["key"]
+    assert len(got) == len(expected["legacy_figures"])  # no row read twice, none invented
+
+
+def test_money_in_yuan_is_given_in_wanyuan():
+    data, name = document(Variant("guotu", "html"))  # 收费减免金额 | 元 | 1200 | 5600
+    fees = by_key(parse_bytes(data, name))["fees"]
+    assert (fees["unit"], fees["value"], fees["cumulative"]) == ("万元", 0.12, 0.56)
+
+
+# One variant of each kind the old table comes in; each must be read whole.
+VARIANTS = {
+    "one cell per line": Variant("guotu", "lines"),
+    "flattened into one line": Variant("guotu", "oneline"),
+    "tab rows, no 历年累计": Variant("guotu", "tabs", cumulative=False),
+    "channels split, 否决/申诉, unit in label": Variant("split", "html", cumulative=False),
+    "2014 table: headings, rows the vocabulary lacks": Variant("wide", "tabs", cumulative=False),
+    "headers 项目/单位/本年/累计": Variant("guotu", "oneline", header=HEADERS["short"]),
+    "no headers": Variant("guotu", "html", header=()),
+    "no headers, blank unit cells": Variant("split", "tabs", cumulative=False, header=()),
+    "lost characters": Variant("guotu", "html", degrade=("lost",), seed=1),
+    "spaces in labels, one line": Variant("split", "oneline", False, degrade=("spaces",)),
+    "full-width digits": Variant("wide", "lines", False, degrade=("fullwidth",)),
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS.values(), ids=VARIANTS.keys())
+def test_each_table_variant_is_read_whole(variant):
+    parsed = parse_bytes(*document(variant))
+    right, total, misses = score(variant, parsed)
+    assert misses == [] and right == total
+    assert (parsed["year"], parsed["template"]) == (2013, "pre2019")
+    if not variant.cumulative:
+        assert all("cumulative" not in f for f in parsed["legacy_figures"])
+
+
+def test_rows_the_vocabulary_lacks_keep_their_label_and_no_key():
+    parsed = parse_bytes(*document(Variant("wide", "html", cumulative=False)))
+    got = by_key(parsed)
+    assert got[("label", "3.政务微博公开政府信息数")]["value"] == 600
+    assert got[("label", "1.政府网站在线访谈次数")]["value"] == 4  # not proactive_website
+    assert got[("label", "其中：主动公开规范性文件数")]["value"] == 41  # not proactive
+    assert got["proactive"]["value"] == 1523
+    assert got[("label", "一、主动公开情况")]["value"] is None  # a heading, no number invented
+
+
+def test_a_label_read_by_similarity_is_warned():
+    parsed = parse_bytes(*document(Variant("guotu", "tabs", degrade=("lost",), seed=1)))
+    assert any('read as "' in w for w in parsed["warnings"] if w.startswith("legacy_figures."))
+
+
+def test_degraded_variants_are_read():
+    """The old table in 4 shapes x 3 kinds x 4 headers, with lost characters, spaces and
+    full-width digits (look-alikes and traditional characters are folded by the parser's
+    script conversion, measured in `python -m tests.legacy_variants`)."""
+    right = total = 0
+    for variant in all_variants(seeds=1):
+        if {"traditional", "lookalike"} & set(variant.degrade):
+            continue
+        r, t, _ = score(variant, parse_bytes(*document(variant)))
+        right, total = right + r, total + t
+    assert right / total >= 0.99, f"{right}/{total}"
+
+
+# ---------------------------------------------------------------- figures in sentences
+
+TITLE = "某县卫生局2015年政府信息公开工作年度报告\n一、概述\n"
+
+
+def test_figures_stated_in_sentences_keep_their_sentence():
+    parsed = parse_path(PRE2019 / "legacy-guotu-2013-prose.html")
+    applications = by_key(parsed)["applications"]
+    assert applications["source"] == "text" and applications["value"] == 37
+    assert "全年共受理政府信息公开申请37件" in applications["sentence"]
+    assert "cumulative" not in applications
+    assert "fees" not in by_key(parsed)  # 本年度未收取任何费用: no figure, not 0
+    assert any(
+        w.startswith("legacy_figures.applications: taken from text") for w in parsed["warnings"]
+    )
+
+
+def test_a_sentence_with_two_numbers_is_not_misread():
+    text = (
+        TITLE + "自2008年以来累计受理政府信息公开申请164件，2015年共受理政府信息公开申请37件，"
+        "比上年增加5件，同比增长20%。因申请引发行政复议、行政诉讼3件，其中行政复议2件、"
+        "行政诉讼1件。收取检索、复制费用120元。"
+    )
+    got = by_key(parse_bytes(text.encode(), "x.txt"))
+    assert {k: f["value"] for k, f in got.items()} == {
+        "applications": 37,
+        "reviews": 2,
+        "lawsuits": 1,
+        "fees": 0.012,
+    }
+
+
+def test_the_year_from_the_statistics_period_when_no_title_says_it():
+    text = "本报告所列数据的统计期限自2014年1月1日起至2014年12月31日止。\n一、概述\n全年共受理政府信息公开申请5件。"
+    parsed = parse_bytes(text.encode(), "untitled.txt")
+    assert (parsed["year"], parsed["template"]) == (2014, "pre2019")
+    assert by_key(parsed)["applications"]["value"] == 5
+
+
+def test_no_table_and_no_statement_invents_nothing():
+    text = TITLE + "2015年，本局未收到政府信息公开申请，未发生行政复议和行政诉讼。"
+    parsed = parse_bytes(text.encode(), "x.txt")
+    assert parsed["template"] == "pre2019"
+    assert parsed["legacy_figures"] == []
+    assert not [w for w in parsed["warnings"] if w.startswith("legacy_figures")]
+
+
+def test_a_report_with_a_table_takes_nothing_from_its_sentences():
+    parsed = parse_path(PRE2019 / "pingtan-2016.html")  # also says 主动公开政府信息3460条
+    assert {f["source"] for f in parsed["legacy_figures"]} == {"table"}
+
+
+def test_national_reports_have_no_legacy_figures():
+    parsed = parse_path(FIXTURES / "reports/synthetic-city-2025.html")
+    assert parsed["template"] == "2021" and parsed["legacy_figures"] == []
+
+
+# ---------------------------------------------------------------- year and template
+
+
+def test_a_report_flattened_into_one_line_has_its_title_and_year():
+    parsed = parse_bytes(*document(Variant("guotu", "oneline")))
+    assert parsed["title"] == PREFACE[0]
+    assert (parsed["year"], parsed["template"]) == (2013, "pre2019")
+    assert parsed["agency"] == "宿城市国土资源局"
+
+
+def test_the_year_from_the_table_header_when_no_title_says_it():
+    page = PRE2019 / "legacy-guotu-2013.html"
+    # Without its <title>, the page's body (around the table) holds no title.
+    body = re.sub(r"<title>.*?</title>", "", page.read_text(encoding="utf-8"))
+    body = body.replace("统计期限", "期限")
+    parsed = parse_bytes(body.encode(), "untitled.html")
+    assert (parsed["year"], parsed["template"]) == (2013, "pre2019")
+    assert "year: 2013, from the 统计表's column header" in parsed["warnings"]
+    assert by_key(parsed)["reviews"]["value"] == 2
+
+
+def test_the_old_table_tells_the_template_when_no_year_is_printed():
+    lines = ["政府信息公开情况统计表", "指标名称\t计量单位\t本年度\t历年累计"]
+    lines += ["受理依申请公开信息总数\t条\t3\t9", "行政复议数\t件\t0\t1"]
+    parsed = parse_bytes("\n".join(lines).encode(), "x.txt")
+    assert parsed["template"] == "pre2019" and parsed["year"] is None
+    assert by_key(parsed)["applications"]["cumulative"] == 9
+    assert any(w.startswith("template: pre2019") for w in parsed["warnings"])
+
+
+# ---------------------------------------------------------------- labels and columns
+
+
+@pytest.mark.parametrize(
+    ("label", "unit", "group", "key"),
+    [
+        ("2.同意分公开答复数", "条", None, "replies_partly_granted"),  # 部分公开 lost 部
+        ("接受行政诉讼、报数", "件", None, "complaints"),  # holds 诉讼, lost 举
+        ("其中：1.面申请数", "条", None, "applications_in_person"),  # also 申请总数 less 总
+        ("行政复数", "件", None, "reviews"),
+        ("（6）其它形式请数", "件", None, "applications_other"),
+        ("3、否决公开答复数", "件", None, "replies_denied"),
+        ("4、其他", "件", "replies", "replies_other"),
+        ("4、其他", "件", None, None),
+        ("主动公开范性文件数", "条", None, None),  # 规范性文件 with 规 lost: not proactive
+        ("政府网站在线访数", "次", None, None),  # counted in 次: no count of documents
+        ("主动公开政府信息数", "人", None, None),
+    ],
+)
+def test_labels_are_read_by_meaning(label, unit, group, key):
+    assert match_label(label, unit, group).key == key
+
+
+def test_a_table_without_headers_keeps_a_blank_cell_in_its_column():
+    lines = [TITLE.strip(), "受理依申请公开信息总数\t条\t3\t9", "行政复议数\t件\t\t1"]
+    got = by_key(parse_bytes("\n".join(lines).encode(), "x.txt"))
+    assert (got["reviews"]["value"], got["reviews"]["cumulative"]) == (None, 1)
+    assert (got["applications"]["value"], got["applications"]["cumulative"]) == (3, 9)
+
+
+def test_a_header_printed_with_letter_spacing_is_a_header():
+    lines = [TITLE.strip(), "指 标 名 称\t计 量 单 位\t2 0 1 5 年 度\t历 年 累 计"]
+    lines += ["受理依申请公开信息总数\t条\t3\t9", "行政复议数\t件\t0\t1"]
+    parsed = parse_bytes("\n".join(lines).encode(), "x.txt")
+    assert by_key(parsed)["applications"]["cumulative"] == 9
+    assert not any("no column headers" in w for w in parsed["warnings"])
+
+
+def test_a_label_as_close_to_two_rows_takes_the_one_no_other_label_names():
+    lines = [TITLE.strip(), "指标名称\t计量单位\t本年度", "3.信函、传申请数\t件\t4"]
+    lines += ["行政申诉数\t件\t1", "行政诉数\t件\t2"]  # 行政诉数: 行政诉讼数 or 行政申诉数?
+    parsed = parse_bytes("\n".join(lines).encode(), "x.txt")
+    got = by_key(parsed)
+    assert got["applications_letter_fax"]["value"] == 4  # not 信函 alone
+    assert (got["complaints"]["value"], got["lawsuits"]["value"]) == (1, 2)
+    assert any(w.startswith("legacy_figures.lawsuits:") for w in parsed["warnings"])

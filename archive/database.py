@@ -14,6 +14,7 @@ import sqlite_utils
 
 from archive.provenance import Provenance
 from archive.search import index_text
+from archive.series import ensure_series_view
 from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OUTCOMES
 
 SCHEMA: dict[str, dict] = {
@@ -141,6 +142,26 @@ SCHEMA: dict[str, dict] = {
         "foreign_keys": [("report_id", "reports", "id")],
         "indexes": [["report_id"]],
     },
+    "legacy_figures": {
+        # Reports before 2019: one row per row of the old 统计表 (or figure a sentence states).
+        # value and cumulative are declared ANY (numeric affinity): counts stay integers,
+        # amounts in 万元 stay reals.
+        "columns": {
+            "id": int,
+            "report_id": int,
+            "position": int,
+            "key": str,
+            "label": str,
+            "unit": str,
+            "value": "ANY",
+            "cumulative": "ANY",
+            "source": str,
+            "sentence": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("report_id", "reports", "id")],
+        "indexes": [["report_id"], ["key"]],
+    },
     "checks": {
         "columns": {"id": int, "report_id": int, "name": str, "ok": int, "detail": str},
         "pk": "id",
@@ -151,8 +172,10 @@ SCHEMA: dict[str, dict] = {
 
 
 # Tables with one or more rows per report, rewritten when a report is re-parsed.
-TABLE_ROWS = ("applications", "active_disclosure", "review_litigation", "checks")
+TABLE_ROWS = ("applications", "active_disclosure", "review_litigation", "legacy_figures", "checks")
 
+
+LEGACY_FIELDS = ("key", "label", "unit", "value", "cumulative", "source", "sentence")
 
 WORKERS_DIR = "workers"
 
@@ -204,6 +227,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 table.add_column(column, kind)
         for columns in spec.get("indexes", []):
             table.create_index(columns, if_not_exists=True)
+    ensure_series_view(db)
     ensure_search_index(db)
 
 
@@ -402,6 +426,14 @@ def _insert_tables(
     db["review_litigation"].insert_all(
         {"report_id": report_id, "kind": kind, **outcomes}
         for kind, outcomes in (report.get("review_litigation") or {}).items()
+    )
+    db["legacy_figures"].insert_all(
+        {
+            "report_id": report_id,
+            "position": position,
+            **{field: figure.get(field) for field in LEGACY_FIELDS},
+        }
+        for position, figure in enumerate(report.get("legacy_figures") or [], 1)
     )
     db["checks"].insert_all(
         {

@@ -3,10 +3,16 @@ and figures stated only in sentences (report-json.md, `legacy_figures`)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
+import yaml
+from datasette.app import Datasette
 
+from archive.database import close_database, open_database, store_report
+from archive.provenance import Provenance
+from nianbao.serve import METADATA
 from parsers import parse_bytes, parse_path
 from parsers.legacy import match_label
 from tests.conftest import FIXTURES, load_expected
@@ -236,3 +242,62 @@ def test_a_label_as_close_to_two_rows_takes_the_one_no_other_label_names():
     assert got["applications_letter_fax"]["value"] == 4  # not 信函 alone
     assert (got["complaints"]["value"], got["lawsuits"]["value"]) == (1, 2)
     assert any(w.startswith("legacy_figures.lawsuits:") for w in parsed["warnings"])
+
+
+# ---------------------------------------------------------------- database
+
+
+def _store(db, parsed: dict, agency: str, year: int, url: str) -> int:
+    parsed = {**parsed, "agency": agency, "year": year}
+    provenance = Provenance(url, None, url[-8:], "2026-01-01T00:00:00+00:00")
+    return store_report(db, parsed, "", provenance)
+
+
+def test_the_database_keeps_legacy_figures_and_the_agency_series(tmp_path):
+    """An agency's 2013 (old table), 2014 (sentences) and 2021 (national tables) reports,
+    side by side where the figures mean the same."""
+    db = open_database(tmp_path / "nianbao.db")
+    table = parse_path(PRE2019 / "legacy-guotu-2013.html")
+    prose = parse_path(PRE2019 / "legacy-guotu-2013-prose.html")
+    national = parse_path(FIXTURES / "reports/synthetic-city-2025.html")
+    first = _store(db, table, "某局", 2013, "http://x/2013.html")
+    _store(db, prose, "某局", 2014, "http://x/2014.html")
+    _store(db, national, "某局", 2021, "http://x/2021.html")
+
+    rows = list(
+        db.query("select * from legacy_figures where report_id = ? order by position", [first])
+    )
+    assert len(rows) == 16 and rows[0]["label"] == "主动公开政府信息数"
+    fees = next(r for r in rows if r["key"] == "fees")
+    assert (fees["unit"], fees["value"], fees["source"]) == ("万元", 0, "table")
+    counts = db.execute("select typeof(value) from legacy_figures where key = 'reviews'")
+    assert {t for (t,) in counts} == {"integer"}  # a count stays a count, not 2.0
+
+    series = {r["year"]: r for r in db.query("select * from agency_series where agency = '某局'")}
+    assert (series[2013]["requests_received"], series[2013]["reviews"]) == (37, 2)
+    assert (series[2013]["lawsuits"], series[2013]["source"]) == (1, "table")
+    assert (series[2014]["requests_received"], series[2014]["source"]) == (37, "text")
+    review = national["review_litigation"]
+    assert series[2021]["requests_received"] == national["applications"]["new_received"]["total"]
+    assert series[2021]["reviews"] == review["review"]["total"]
+    assert series[2021]["lawsuits"] == (
+        review["litigation_direct"]["total"] + review["litigation_after_review"]["total"]
+    )
+    close_database(db)
+    # What a journalist opens: the canned query over the view, in Datasette with our metadata.
+    rows = asyncio.run(_datasette_rows(tmp_path / "nianbao.db", "某局"))
+    assert [(r["year"], r["requests_received"], r["template"]) for r in rows] == [
+        (2013, 37, "pre2019"),
+        (2014, 37, "pre2019"),
+        (2021, series[2021]["requests_received"], "2021"),
+    ]
+
+
+async def _datasette_rows(path, agency: str) -> list[dict]:
+    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    datasette = Datasette([str(path)], immutables=[], metadata=metadata)
+    response = await datasette.client.get(
+        f"/nianbao/agency_over_the_years.json?agency={agency}&_shape=array"
+    )
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -29,6 +29,7 @@ from parsers.legacy_labels import (
     settle_either,
 )
 from parsers.legacy_template import (
+    HEADER_GROUP,
     HEADER_SLACK,
     HEADER_WORDS,
     MONEY,
@@ -86,7 +87,9 @@ class Header:
         return min((p.col for p in self.parts if p.role != "label"), default=1)
 
     def value_roles(self) -> list[str]:
-        return [p.role for p in self.parts if p.role in ("value", "cumulative", "other")]
+        return [
+            p.role for p in self.parts if p.role in ("value", "cumulative", "previous", "other")
+        ]
 
 
 # ---------------------------------------------------------------- cells → parts
@@ -179,9 +182,21 @@ def _header(run: list[Part]) -> Header | None:
     roles = [p.role for p in merged]
     if len(merged) < 2 or ("value" not in roles and "cumulative" not in roles):
         return None
-    cols = [p.col for p in merged]
-    grid = len(set(cols)) == len(cols) and len({p.row for p in merged}) == 1
+    # 数量 over the columns 本年度 and 历年累计 heads no column of its own.
+    specific = [p for p in merged if p.role in ("value", "cumulative") and not _generic(p)]
+    if specific:
+        merged = [p for p in merged if not _generic(p)]
+    rows: dict[int, list[int]] = {}
+    for part in merged:
+        rows.setdefault(part.row, []).append(part.col)
+    grid = any(len(cols) > 1 for cols in rows.values()) and all(
+        len(set(cols)) == len(cols) for cols in rows.values()
+    )
     return Header(merged, grid)
+
+
+def _generic(part: Part) -> bool:
+    return fold(part.text) in HEADER_GROUP
 
 
 def _settle_years(header: Header, year: int | None, warnings: list[str]) -> None:
@@ -315,6 +330,11 @@ def read_legacy_table(layout: Layout, year: int | None, warnings: list[str]) -> 
     if found:
         header, start = found
         _settle_years(header, year, notes)
+        notes += [
+            f'legacy_figures: column "{p.text}" not read (not the year reported on)'
+            for p in header.parts
+            if p.role == "previous"
+        ]
         body = [p for p in parts[start:] if p.kind != "header"]
         rows = _grid_rows(body, header) if header.grid else _stream_rows(body)
     else:
@@ -470,7 +490,10 @@ def _assign(
         )
     elif len(cells) > len(roles):
         warnings.append(f"{where}: {len(cells)} numbers where {len(roles)} belong; extra not read")
-    return {role: part for role, part in zip(roles, cells, strict=False)}
+    found = {}
+    for role, part in zip(roles, cells, strict=False):
+        found.setdefault(role, part)
+    return found
 
 
 def _amount(

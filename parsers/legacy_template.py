@@ -287,6 +287,9 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "value": ("本年度", "本年", "本期", "当年", "年度", "数量", "数值", "统计数", "数据"),
 }
 HEADER_SLACK = 2
+# Value headers that may stand over the year's and the cumulative columns (a header of two
+# rows): they head no column when those columns are named.
+HEADER_GROUP = ("数量", "数值", "数据", "统计数", "统计数据")
 # A header naming a year: 2013年度, 2013年 (the year reported on, or another one).
 YEAR_HEADER = re.compile(r"^((?:19|20)\d{2})年?度?(?:数|数量|数据)?$")
 # Where the table is named: 政府信息公开情况统计表, and a unit for the whole table.

@@ -226,6 +226,42 @@ def test_a_table_without_headers_keeps_a_blank_cell_in_its_column():
     assert (got["applications"]["value"], got["applications"]["cumulative"]) == (3, 9)
 
 
+HEADERS_OF_TWO_ROWS = (
+    "<table><tr><td rowspan=2>指标名称</td><td rowspan=2>计量单位</td><td colspan=2>数量</td></tr>"
+    "<tr><td>本年度</td><td>历年累计</td></tr>"
+    "<tr><td>受理依申请公开信息总数</td><td>条</td><td>3</td><td>9</td></tr>"
+    "<tr><td>行政复议数</td><td>件</td><td>0</td><td>1</td></tr></table>"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (f"<p>{TITLE}</p>{HEADERS_OF_TWO_ROWS}", "two-rows.html"),
+        (
+            TITLE + "指标名称\n计量单位\n数量\n本年度\n历年累计\n受理依申请公开信息总数\n条\n3\n9\n"
+            "行政复议数\n件\n0\n1",
+            "two-rows-lines.txt",
+        ),
+        (
+            TITLE
+            + "指标名称\t计量单位\t本年度\t上年度\t历年累计\n受理依申请公开信息总数\t条\t3\t5\t9\n"
+            "行政复议数\t件\t0\t2\t1",
+            "previous-year.txt",
+        ),
+    ],
+)
+def test_columns_are_told_by_their_headers(text, name):
+    parsed = parse_bytes(text.encode(), name)
+    got = {k: (f["value"], f["cumulative"]) for k, f in by_key(parsed).items()}
+    assert got == {"applications": (3, 9), "reviews": (0, 1)}
+    if "上年度" in text:
+        assert (
+            'legacy_figures: column "上年度" not read (not the year reported on)'
+            in parsed["warnings"]
+        )
+
+
 def test_a_header_printed_with_letter_spacing_is_a_header():
     lines = [TITLE.strip(), "指 标 名 称\t计 量 单 位\t2 0 1 5 年 度\t历 年 累 计"]
     lines += ["受理依申请公开信息总数\t条\t3\t9", "行政复议数\t件\t0\t1"]

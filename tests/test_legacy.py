@@ -249,6 +249,12 @@ HEADERS_OF_TWO_ROWS = (
             "行政复议数\t件\t0\t2\t1",
             "previous-year.txt",
         ),
+        (
+            TITLE
+            + "指标名称\n计量单位\n本年度\n上年度\n历年累计\n受理依申请公开信息总数\n条\n3\n5\n9\n"
+            "行政复议数\n件\n0\n2\n1",
+            "previous-year-lines.txt",
+        ),
     ],
 )
 def test_columns_are_told_by_their_headers(text, name):

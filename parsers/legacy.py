@@ -121,14 +121,14 @@ def _kind(text: str) -> str:
 
 
 def parts_of(layout: Layout) -> list[Part]:
-    """Every cell as parts; a cell holding a whole flattened row (`行政复议数 件 2 7`) or a
-    whole flattened table is split at its spaces."""
+    """Every cell as parts; a cell holding a whole flattened row (`行政复议数 件 2 7`), a row
+    of headers or a whole flattened table is split at its spaces. A label with a space in it
+    (金额（万 元）) is not: it holds no number."""
     parts: list[Part] = []
     for r, row in enumerate(layout.rows):
         for cell in row:
             pieces = _SPACE.split(cell.text.strip())
-            whole = _header_role(cell.text) is not None  # 2013 年度 is one header
-            if len(pieces) > 1 and not whole and any(_kind(p) != "label" for p in pieces):
+            if len(pieces) > 1 and _flattened(cell.text, pieces):
                 for piece in pieces:
                     parts.append(Part(piece, _kind(piece), cell.col, r))
             else:
@@ -136,6 +136,13 @@ def parts_of(layout: Layout) -> list[Part]:
                     Part(cell.text.strip(), _kind(cell.text), cell.col, r, None, cell.span)
                 )
     return parts
+
+
+def _flattened(text: str, pieces: list[str]) -> bool:
+    if _header_role(text) is not None:  # 2013 年度, 指 标 名 称: one header
+        return False
+    numbers = any(p and _kind(p) == "value" for p in pieces)
+    return numbers or sum(1 for p in pieces if _header_role(p)) >= 2
 
 
 def _find_header(parts: list[Part]) -> tuple[Header, int] | None:
@@ -223,15 +230,18 @@ def _settle_years(header: Header, year: int | None, warnings: list[str]) -> None
 # ---------------------------------------------------------------- parts → rows
 
 
-def _join_label(pieces: list[str]) -> str:
-    """Label pieces of one row: a bare 其中：/1. joins what follows it; of two labels in a
-    row (a group cell over its rows), the last names the row."""
+def _join_label(pieces: list[str], cells: bool = False) -> str:
+    """Label pieces of one row, joined: a label with spaces in it. A bare 其中：/1. joins what
+    follows it; otherwise a numbered piece, or (cells=True: the label columns of a grid) any
+    later cell, starts the label again: the earlier one is a group cell over its rows
+    (一、主动公开情况 | 主动公开政府信息数)."""
     label = ""
     for piece in pieces:
         text = _SPACE.sub("", piece)
         if not text:
             continue
-        if not label or NUMBERING.fullmatch(label) or not NUMBERING.match(text):
+        fresh = cells or NUMBERING.match(text)
+        if not label or NUMBERING.fullmatch(label) or not fresh:
             label += text
         else:
             label = text
@@ -254,7 +264,7 @@ def _grid_rows(parts: list[Part], header: Header) -> list[Row]:
         rest = [p for p in cells if p.col >= header.first_data_col]
         if any(_is_prose(p) for p in cells) and rows:
             break
-        label = _join_label(labels)
+        label = _join_label(labels, cells=True)
         if not label:
             continue
         row = Row(label, row=r)

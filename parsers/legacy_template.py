@@ -77,7 +77,7 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
         avoid=_NOT_COUNTS,
         units=ITEMS,
         group="proactive",
-        phrases=(r"网站(?:上)?(?:主动)?(?:公开|发布)(?:政府)?(?:信息)?",),
+        phrases=(r"网站(?:上)?(?:主动)?(?:公开|发布)?(?:政府)?(?:信息)?",),
     ),
     LegacyRow(
         "proactive_gazette",
@@ -87,7 +87,7 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
         avoid=_NOT_COUNTS,
         units=ITEMS,
         group="proactive",
-        phrases=(r"公报(?:上)?(?:主动)?(?:公开|发布)(?:政府)?(?:信息)?",),
+        phrases=(r"公报(?:上)?(?:主动)?(?:公开|发布)?(?:政府)?(?:信息)?",),
     ),
     LegacyRow(
         "proactive_other",

@@ -1,7 +1,7 @@
 """Old 统计表 (2008–2018) the ways real reports print them, to test and score the reader.
 
-A variant is a table (header + rows) and a shape (HTML table, tab rows, one cell per line,
-the whole report flattened into one line), with its labels degraded or not (a lost
+A variant is a table (header + rows) and a shape (HTML table, tab rows, rows of cells apart
+by spaces, one cell per line, the whole report flattened into one line), with its labels degraded or not (a lost
 character, a look-alike, spaces, traditional characters, full-width digits). `expected`
 says what `legacy_figures` must hold: key → (value, cumulative), and for rows the
 vocabulary lacks, the printed label → value.
@@ -120,7 +120,7 @@ FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 @dataclass(frozen=True)
 class Variant:
     table: str = "guotu"
-    shape: str = "html"  # html | tabs | lines | oneline
+    shape: str = "html"  # html | tabs | spaced | lines | oneline
     cumulative: bool = True
     header: tuple[str, ...] = ("指标名称", "计量单位", "2013年度", "历年累计")
     degrade: tuple[str, ...] = ()  # lost | lookalike | spaces | traditional | fullwidth
@@ -233,6 +233,8 @@ def document(variant: Variant) -> tuple[bytes, str]:
         return page.encode(), "variant.html"
     if variant.shape == "tabs":
         lines = ["\t".join([label, *rest]) for label, rest in rows]
+    elif variant.shape == "spaced":  # a row a line, cells apart by spaces (a PDF's text)
+        lines = [" ".join(c for c in [label, *rest] if c) for label, rest in rows]
     elif variant.shape == "lines":
         lines = [c for label, rest in rows for c in [label, *rest] if c]
     elif variant.shape == "oneline":
@@ -282,7 +284,7 @@ DEGRADES = (
 def all_variants(seeds: int = 5) -> list[Variant]:
     variants = []
     for table in TABLES:
-        for shape in ("html", "tabs", "lines", "oneline"):
+        for shape in ("html", "tabs", "spaced", "lines", "oneline"):
             for cumulative in (True, False):
                 if table != "guotu" and cumulative:
                     continue  # SPLIT and WIDE print the year's column only

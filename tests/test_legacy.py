@@ -59,6 +59,7 @@ def test_money_in_yuan_is_given_in_wanyuan():
 VARIANTS = {
     "one cell per line": Variant("guotu", "lines"),
     "flattened into one line": Variant("guotu", "oneline"),
+    "cells apart by spaces": Variant("wide", "spaced", cumulative=False),
     "tab rows, no 历年累计": Variant("guotu", "tabs", cumulative=False),
     "channels split, 否决/申诉, unit in label": Variant("split", "html", cumulative=False),
     "2014 table: headings, rows the vocabulary lacks": Variant("wide", "tabs", cumulative=False),
@@ -89,6 +90,19 @@ def test_rows_the_vocabulary_lacks_keep_their_label_and_no_key():
     assert got[("label", "其中：主动公开规范性文件数")]["value"] == 41  # not proactive
     assert got["proactive"]["value"] == 1523
     assert got[("label", "一、主动公开情况")]["value"] is None  # a heading, no number invented
+
+
+def test_a_group_cell_over_its_rows_is_not_part_of_their_labels():
+    table = (
+        "<table><tr><td colspan=2>指标名称</td><td>计量单位</td><td>本年度</td></tr>"
+        "<tr><td rowspan=2>一、主动公开情况</td><td>主动公开政府信息数</td><td>条</td><td>9</td></tr>"
+        "<tr><td>政务微博公开数</td><td>条</td><td>3</td></tr></table>"
+    )
+    parsed = parse_bytes(f"<p>{TITLE}</p>{table}".encode(), "x.html")
+    assert [(f["key"], f["label"]) for f in parsed["legacy_figures"]] == [
+        ("proactive", "主动公开政府信息数"),
+        (None, "政务微博公开数"),
+    ]
 
 
 def test_a_label_read_by_similarity_is_warned():

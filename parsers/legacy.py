@@ -552,4 +552,8 @@ def read_legacy(
     if year is None and table.year is not None:
         warnings.append(f"year: {table.year}, from the 统计表's column header")
         year = table.year
+    elif table.year is not None and table.year != year:
+        warnings.append(
+            f"legacy_figures: the 统计表's column header says {table.year}, the report {year}"
+        )
     return Legacy(table.figures, template, year)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
+from rapidfuzz.distance import Indel
+
+from parsers.hanzi import canon
 from parsers.legacy_template import GENERIC_OTHER, LEGACY_ROWS, ROWS_BY_KEY, UNITS, LegacyRow
-from parsers.values import fold
 
 FUZZY_FROM = 4  # a needle this long is still found with one character lost
 CLOSE = 0.9  # a label this close to a row's wording is that row, whatever words it holds
@@ -35,25 +36,32 @@ LABEL_UNIT = re.compile(r"[(（](?:计量)?(?:单位[:：])?([^()（）]{1,2})[)
 
 
 def canonical(label: str) -> str:
-    """A label as it is compared: folded, without numbering and a unit in brackets."""
-    folded = fold(label)
-    folded = LABEL_UNIT.sub("", folded)
-    return NUMBERING.sub("", folded) or folded
-
-
-def _similarity(a: str, b: str) -> float:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    """A label as it is compared (parsers.hanzi.canon: folded, look-alikes made one), without
+    numbering and a unit in brackets."""
+    text = LABEL_UNIT.sub("", canon(label))
+    return NUMBERING.sub("", text) or text
 
 
 @functools.cache
-def _wordings(key: str) -> tuple[str, ...]:
-    return tuple(canonical(w) for w in ROWS_BY_KEY[key].wordings)
+def _words(key: str) -> LegacyRow:
+    """The row with its wordings, needles and avoid-words in canonical form."""
+    row = ROWS_BY_KEY[key]
+    return LegacyRow(
+        row.key,
+        row.label,
+        tuple(canonical(w) for w in row.wordings),
+        tuple("+".join(canon(w) for w in n.split("+")) for n in row.needles),
+        tuple(canon(w) for w in row.avoid),
+        row.units,
+        row.group,
+    )
 
 
 @functools.lru_cache(maxsize=4096)
 def _closeness(text: str, key: str) -> float:
-    """How close a canonical label is to the closest of a row's wordings."""
-    return max(_similarity(text, wording) for wording in _wordings(key))
+    """How close a canonical label is to the closest of a row's wordings (Indel similarity:
+    characters in common, in order)."""
+    return max(Indel.normalized_similarity(text, wording) for wording in _words(key).wordings)
 
 
 def _holds(label: str, needle: str) -> bool:
@@ -99,7 +107,7 @@ def match_label(label: str, unit: str | None, group: str | None) -> Match:
         return Match(None, 0.0, "none")
     candidates = [
         row
-        for row in LEGACY_ROWS
+        for row in (_words(r.key) for r in LEGACY_ROWS)
         if (unit is None or unit not in UNITS or unit in row.units) and not _avoided(text, row)
     ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
+from parsers.hanzi import canon, plain
 from parsers.legacy_template import (
     COUNT_UNITS,
     LEGACY_ROWS,
@@ -23,6 +24,7 @@ from parsers.legacy_template import (
     LegacyRow,
 )
 from parsers.values import fold
+from parsers.vocabulary import DISCLOSURE_WORDS, REPORT_WORDS, YEAR
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 _UNIT = "|".join(sorted(COUNT_UNITS | set(MONEY_UNITS), key=len, reverse=True))
@@ -79,8 +81,9 @@ def figures_from_text(texts: list[str], warnings: list[str]) -> list[dict]:
             start = number.end()
             if TEXT_NOT_A_COUNT.search(clause):
                 continue
-            hit = _row_before(clause, number.group(2))
-            if hit is None or _joined_rows(clause, hit[1]):
+            read = canon(clause)  # words compared as labels are; the number as printed
+            hit = _row_before(read, number.group(2))
+            if hit is None or _joined_rows(read, hit[1]):
                 continue
             row = hit[0]
             figure = _figure(row, number, sentence)
@@ -119,33 +122,21 @@ def _figure(row: LegacyRow, number: re.Match[str], sentence: str) -> dict:
 
 # A title at the start of running text (a report flattened into one line has no title line):
 # the words before the first 年度报告, when they name a year and information disclosure.
-_TITLE_END = re.compile(r"年度报告|工作报告|年报")
-_TITLE_NEEDS = (re.compile(r"(?:19|20)\d{2}"), re.compile(r"政府信息公开|政务公开|信息公开"))
 _NOT_IN_TITLE = re.compile(r"[，,。；;！？]")
 _BREADCRUMB = re.compile(r"^(?:当前位置)?.*[>＞]")
-# The period a report covers: 本报告所列数据的统计期限自2013年1月1日起…
-_PERIOD = re.compile(r"统计(?:期限|时限|期间|时间)(?:为|是)?(?:自|从)?((?:19|20)\d{2})年")
 TITLE_REACH = 80  # characters from the start of the text where a title can end
 
 
 def title_in_running_text(texts: list[str]) -> str | None:
     """The title where it runs into the text after it (the report flattened into one line)."""
-    head = fold("".join(t for t in texts[:3]))[: TITLE_REACH * 2]
+    head = plain("".join(texts[:3]))[: TITLE_REACH * 2]
     crumbs = _BREADCRUMB.match(head[:TITLE_REACH])
     head = head[crumbs.end() :] if crumbs else head
-    end = _TITLE_END.search(head)
+    end = REPORT_WORDS.search(canon(head))  # canon keeps plain text's positions
     if end is None or end.end() > TITLE_REACH:
         return None
     title = head[: end.end()]
-    if _NOT_IN_TITLE.search(title) or not all(p.search(title) for p in _TITLE_NEEDS):
+    read = canon(title)
+    if _NOT_IN_TITLE.search(title) or not (YEAR.search(read) and DISCLOSURE_WORDS.search(read)):
         return None
     return title
-
-
-def year_in_running_text(texts: list[str]) -> int | None:
-    """The year of the period the report says its figures cover (统计期限自2013年1月1日起)."""
-    for text in texts[:80]:
-        match = _PERIOD.search(fold(text))
-        if match:
-            return int(match.group(1))
-    return None

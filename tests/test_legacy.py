@@ -190,15 +190,24 @@ def test_a_report_flattened_into_one_line_has_its_title_and_year():
     assert parsed["agency"] == "宿城市国土资源局"
 
 
-def test_the_year_from_the_table_header_when_no_title_says_it():
+def test_the_year_from_the_table_header_when_nothing_else_says_it():
     page = PRE2019 / "legacy-guotu-2013.html"
-    # Without its <title>, the page's body (around the table) holds no title.
-    body = re.sub(r"<title>.*?</title>", "", page.read_text(encoding="utf-8"))
-    body = body.replace("统计期限", "期限")
+    # No title, no heading, no year in the text: only the table's 2013年度 column says it.
+    body = re.sub(r"<title>.*?</title>|<h1>.*?</h1>", "", page.read_text(encoding="utf-8"))
+    body = re.sub(r"2013年(?!度</td>)", "本年", body)
+    assert "2013年度</td>" in body and body.count("2013") == 1
     parsed = parse_bytes(body.encode(), "untitled.html")
     assert (parsed["year"], parsed["template"]) == (2013, "pre2019")
     assert "year: 2013, from the 统计表's column header" in parsed["warnings"]
     assert by_key(parsed)["reviews"]["value"] == 2
+
+
+def test_a_table_header_naming_another_year_is_warned():
+    page = PRE2019 / "legacy-guotu-2013.html"
+    body = page.read_text(encoding="utf-8").replace("2013年度</td>", "2012年度</td>")
+    parsed = parse_bytes(body.encode(), "other-year.html")
+    assert parsed["year"] == 2013  # the title's
+    assert any("column header says 2012" in w for w in parsed["warnings"])
 
 
 def test_the_old_table_tells_the_template_when_no_year_is_printed():

@@ -29,6 +29,7 @@ from parsers.legacy_labels import (
     settle_either,
 )
 from parsers.legacy_template import (
+    DAMAGED_YEAR_HEADER,
     HEADER_GROUP,
     HEADER_SLACK,
     HEADER_WORDS,
@@ -99,7 +100,7 @@ def _header_role(text: str) -> str | None:
     folded = fold(text)
     if len(folded) > 12:
         return None
-    if YEAR_HEADER.match(folded):
+    if YEAR_HEADER.match(folded) or DAMAGED_YEAR_HEADER.match(folded):
         return "value"
     for role, words in HEADER_WORDS.items():
         if any(word in folded and len(folded) - len(word) <= HEADER_SLACK for word in words):
@@ -141,7 +142,10 @@ def parts_of(layout: Layout) -> list[Part]:
 def _flattened(text: str, pieces: list[str]) -> bool:
     if _header_role(text) is not None:  # 2013 年度, 指 标 名 称: one header
         return False
-    numbers = any(p and _kind(p) == "value" for p in pieces)
+    # Numbers after a label (a row's numbers), not before it (2 .政府公报公开数 is a label).
+    kinds = [_kind(p) for p in pieces]
+    first = kinds.index("label") if "label" in kinds else len(pieces)
+    numbers = any(p and k == "value" for p, k in zip(pieces[first:], kinds[first:], strict=True))
     return numbers or sum(1 for p in pieces if _header_role(p)) >= 2
 
 
@@ -230,17 +234,16 @@ def _settle_years(header: Header, year: int | None, warnings: list[str]) -> None
 # ---------------------------------------------------------------- parts → rows
 
 
-def _join_label(pieces: list[str], cells: bool = False) -> str:
-    """Label pieces of one row, joined: a label with spaces in it. A bare 其中：/1. joins what
-    follows it; otherwise a numbered piece, or (cells=True: the label columns of a grid) any
-    later cell, starts the label again: the earlier one is a group cell over its rows
-    (一、主动公开情况 | 主动公开政府信息数)."""
+def _join_label(pieces: list[str]) -> str:
+    """Label pieces of one row, joined: a label with spaces in it, or broken over two cells. A
+    numbered piece starts the label again unless what came before is bare numbering (其中：,
+    1.); so does any piece after a heading (一、主动公开情况, a group cell over its rows)."""
     label = ""
     for piece in pieces:
         text = _SPACE.sub("", piece)
         if not text:
             continue
-        fresh = cells or NUMBERING.match(text)
+        fresh = NUMBERING.match(text) or label.endswith(_HEADING_END)
         if not label or NUMBERING.fullmatch(label) or not fresh:
             label += text
         else:
@@ -264,7 +267,7 @@ def _grid_rows(parts: list[Part], header: Header) -> list[Row]:
         rest = [p for p in cells if p.col >= header.first_data_col]
         if any(_is_prose(p) for p in cells) and rows:
             break
-        label = _join_label(labels, cells=True)
+        label = _join_label(labels)
         if not label:
             continue
         row = Row(label, row=r)
@@ -366,18 +369,20 @@ def read_legacy_table(layout: Layout, year: int | None, warnings: list[str]) -> 
 
 
 def _inferred_header(rows: list[Row]) -> Header | None:
-    """Columns of a table printed without headers: of the columns holding numbers (not the
-    one holding units), the first is the year's and a second the 历年累计 the old form
-    prints next to it. None when the cells know no columns (then their order tells)."""
+    """Columns of a table printed without headers: of the columns where most rows hold a
+    number (right of the one holding units), the first is the year's and a second the 历年累计
+    the old form prints next to it. None when the cells know no columns (their order tells)."""
     cells = [p for row in rows for p in row.cells]
     if len({p.col for p in cells}) <= 1:
         return None
     units = Counter(p.col for p in cells if p.kind == "unit")
-    unit_col = units.most_common(1)[0][0] if units else None
-    numbers = sorted({p.col for p in cells if p.kind == "value" and p.text.strip()} - {unit_col})
+    unit_col = units.most_common(1)[0][0] if units else -1
+    numbers = Counter(p.col for p in cells if p.kind == "value" and p.text.strip())
+    most = max(numbers.values(), default=0)
+    columns = sorted(col for col, n in numbers.items() if col > unit_col and n * 2 >= most)
     roles = ("value", "cumulative")
-    parts = [Part("", "header", col, 0, role) for col, role in zip(numbers, roles, strict=False)]
-    if unit_col is not None:
+    parts = [Part("", "header", col, 0, role) for col, role in zip(columns, roles, strict=False)]
+    if unit_col >= 0:
         parts.append(Part("", "header", unit_col, 0, "unit"))
     return Header(sorted(parts, key=lambda p: p.col), grid=True) if parts else None
 

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from parsers.hanzi import canon
+from parsers.hanzi import canon, with_taiwan_words
 from parsers.legacy_template import GENERIC_OTHER, LEGACY_ROWS, ROWS_BY_KEY, UNITS, LegacyRow
 
 FUZZY_FROM = 4  # a needle this long is still found with one character lost
 CLOSE = 0.9  # a label this close to a row's wording is that row, whatever words it holds
 SIMILAR = 0.8  # a label this close to one wording only (and no needle) names that row
+TIE = 0.01  # two rows this close to a label are as close
 MARGIN = 0.05  # … and closer to it than to any other row's wordings by this much
 LABEL_MAX = 40  # characters: a longer cell is prose, not a row's label
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -46,12 +47,17 @@ def canonical(label: str) -> str:
 def _words(key: str) -> LegacyRow:
     """The row with its wordings, needles and avoid-words in canonical form."""
     row = ROWS_BY_KEY[key]
+
+    def forms(words: tuple[str, ...], form=canon) -> tuple[str, ...]:
+        # as printed, and as a Taiwan-style page converted back says it (资讯 for 信息)
+        return tuple(dict.fromkeys(f for w in words for f in with_taiwan_words(form(w))))
+
     return LegacyRow(
         row.key,
         row.label,
-        tuple(canonical(w) for w in row.wordings),
-        tuple("+".join(canon(w) for w in n.split("+")) for n in row.needles),
-        tuple(canon(w) for w in row.avoid),
+        forms(row.wordings, canonical),
+        forms(row.needles),
+        forms(row.avoid),
         row.units,
         row.group,
     )
@@ -122,9 +128,17 @@ def match_label(label: str, unit: str | None, group: str | None) -> Match:
         ("needle", 2.0, _holds, CLOSE, 3 * MARGIN),
         ("similar", 1.0, _holds_nearly, SIMILAR, MARGIN),
     ):
-        held = [row for row in candidates if any(holds(text, n) for n in row.needles)]
+        held = sorted(
+            (row for row in candidates if any(holds(text, n) for n in row.needles)),
+            key=closeness,
+            reverse=True,
+        )
+        if len(held) > 1 and closeness(held[0]) - closeness(held[1]) < TIE:
+            # 予公开答复数: 予以公开 or 不予公开, each less one character, as close to both
+            either = tuple(r.key for r in held if closeness(held[0]) - closeness(r) < TIE)
+            return Match(None, closeness(held[0]), "none", either)
         if held:
-            best = max(held, key=closeness)
+            best = held[0]
             if closest is not None and closeness(closest) >= close:
                 if closeness(closest) > closeness(best) + margin:
                     return Match(closest.key, 1.0 + closeness(closest), "similar")

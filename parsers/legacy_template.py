@@ -290,8 +290,10 @@ HEADER_SLACK = 2
 # Value headers that may stand over the year's and the cumulative columns (a header of two
 # rows): they head no column when those columns are named.
 HEADER_GROUP = ("数量", "数值", "数据", "统计数", "统计数据")
-# A header naming a year: 2013年度, 2013年 (the year reported on, or another one).
+# A header naming a year: 2013年度, 2013年 (the year reported on, or another one); 213年度,
+# a year that lost a digit, still heads the year's column but says no year.
 YEAR_HEADER = re.compile(r"^((?:19|20)\d{2})年?度?(?:数|数量|数据)?$")
+DAMAGED_YEAR_HEADER = re.compile(r"^\d{2,4}年度?(?:数|数量|数据)?$")
 # Where the table is named: 政府信息公开情况统计表, and a unit for the whole table.
 TABLE_TITLE = re.compile(r"统计表|情况表|统计数据")
 TABLE_UNIT = re.compile(r"(?:计量)?单位[:：]\s*(\S{1,2})")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 
-from parsers.hanzi import canon, plain
+from parsers.hanzi import canon, plain, with_taiwan_words
 from parsers.legacy_template import (
     COUNT_UNITS,
     LEGACY_ROWS,
@@ -39,7 +39,8 @@ _JOINED = re.compile(r"[、和及与或]$")
 
 @functools.cache
 def _phrase(row: LegacyRow) -> re.Pattern[str]:
-    return re.compile("(?:" + "|".join(row.phrases) + ")" + TEXT_FILLERS + "$")
+    phrases = [form for phrase in row.phrases for form in with_taiwan_words(phrase)]
+    return re.compile("(?:" + "|".join(phrases) + ")" + TEXT_FILLERS + "$")
 
 
 def _row_before(clause: str, unit: str) -> tuple[LegacyRow, re.Match[str]] | None:

@@ -12,8 +12,12 @@ vocabulary lacks, the printed label → value.
 from __future__ import annotations
 
 import html
+import json
 import random
 from dataclasses import dataclass, field
+
+from parsers.hanzi import to_simplified
+from tests.degrade import FIXTURES, FULLWIDTH, KINDS, LOOKALIKES, Degrader, parse_degraded
 
 # (label, unit, value, cumulative, key); a heading row has unit None and no values.
 Line = tuple[str, str | None, object, object, str | None]
@@ -104,17 +108,6 @@ WIDE: tuple[Line, ...] = (
 )
 
 TABLES = {"guotu": GUOTU, "split": SPLIT, "wide": WIDE}
-LOOKALIKES = {"予": "子", "已": "己", "人": "入", "日": "曰", "未": "末", "土": "士"}
-# Traditional forms of the characters these tables print (what a /big5/ page shows).
-TRADITIONAL = dict(
-    zip(
-        "网开动数条请复议讼诉报费减额传电邮类对应总计历单称标务当门机关规范审结纠错举种资讯问览",
-        "網開動數條請復議訟訴報費減額傳電郵類對應總計歷單稱標務當門機關規範審結糾錯舉種資訊問覽",
-        strict=True,
-    )
-)
-SIMPLIFIED = {t: s for s, t in TRADITIONAL.items()}
-FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")
 
 
 @dataclass(frozen=True)
@@ -150,9 +143,9 @@ def degraded_label(label: str, degrade: tuple[str, ...], rng: random.Random) -> 
     if "lost" in degrade:
         label = _lose_one(label, rng)
     if "lookalike" in degrade:
-        label = "".join(LOOKALIKES.get(ch, ch) for ch in label)
+        label = "".join(LOOKALIKES[ch][0] if ch in LOOKALIKES else ch for ch in label)
     if "traditional" in degrade:
-        label = "".join(TRADITIONAL.get(ch, ch) for ch in label)
+        label = Degrader(("traditional",), 0).whole(label)  # OpenCC, as a /big5/ copy
     if "spaces" in degrade:
         label = _spaced(label, rng)
     return label
@@ -160,7 +153,7 @@ def degraded_label(label: str, degrade: tuple[str, ...], rng: random.Random) -> 
 
 def _cell(value, degrade: tuple[str, ...]) -> str:
     text = "" if value is None else str(value)
-    return text.translate(FULL_WIDTH) if "fullwidth" in degrade else text
+    return text.translate(FULLWIDTH) if "fullwidth" in degrade else text
 
 
 def rows_of(variant: Variant) -> list[tuple[str, list[str]]]:
@@ -199,7 +192,7 @@ def expected(variant: Variant) -> dict:
         if variant.cumulative:
             fields["cumulative"] = cumulative
         if "traditional" in variant.degrade:  # labels are given in simplified characters
-            shown = "".join(SIMPLIFIED.get(ch, ch) for ch in shown)
+            shown = to_simplified(shown)
         want[key or ("label", "".join(shown.split()))] = fields
     return want
 
@@ -305,10 +298,53 @@ def all_variants(seeds: int = 5) -> list[Variant]:
     return variants
 
 
+PRE2019 = FIXTURES / "reports" / "pre2019"
+
+
+def fixture_score(kinds: tuple[str, ...], seed: int, layouts: dict) -> tuple[int, int, list[str]]:
+    """The pre-2019 fixtures degraded as tests.degrade degrades reports, scored on
+    legacy_figures (by key, as score_reports.py compares them) and year and template."""
+    right = total = 0
+    misses: list[str] = []
+    for path in sorted(PRE2019.glob("*.expected.json")):
+        document = path.with_name(path.name.removesuffix(".expected.json"))
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        parsed = parse_degraded(document, kinds, seed, layouts)
+        got = {f["key"] or ("label", f["label"]): f for f in parsed["legacy_figures"]}
+        checks = [("year", expected["year"], parsed["year"])]
+        checks.append(("template", expected["template"], parsed["template"]))
+        for figure in expected["legacy_figures"]:
+            for name in ("value", "cumulative"):
+                if name in figure:
+                    have = got.get(figure["key"], {}).get(name, "missing")
+                    checks.append((f"{figure['key']}.{name}", figure[name], have))
+        for what, want, have in checks:
+            total += 1
+            ok = have == want or (
+                isinstance(have, (int, float))
+                and isinstance(want, (int, float))
+                and abs(have - want) < 1e-6
+            )
+            right += ok
+            if not ok:
+                misses.append(f"{document.name} {'+'.join(kinds)} {seed}: {what} {want!r} {have!r}")
+    return right, total, misses
+
+
 def main() -> None:
     from collections import defaultdict
 
     from parsers import parse_bytes
+
+    layouts: dict = {}
+    for kinds in [(k,) for k in KINDS] + [KINDS]:
+        right = total = 0
+        for seed in range(5):
+            r, t, misses = fixture_score(kinds, seed, layouts)
+            right, total = right + r, total + t
+            for miss in misses:
+                print("   ", miss)
+        print(f"fixtures {'+'.join(kinds):12} {right}/{total} ({100 * right / total:.1f}%)")
 
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for variant in all_variants():

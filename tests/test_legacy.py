@@ -16,12 +16,14 @@ from nianbao.serve import METADATA
 from parsers import parse_bytes, parse_path
 from parsers.legacy import match_label
 from tests.conftest import FIXTURES, load_expected
+from tests.degrade import KINDS
 from tests.legacy_variants import (
     HEADERS,
     PREFACE,
     Variant,
     all_variants,
     document,
+    fixture_score,
     score,
 )
 
@@ -111,14 +113,24 @@ def test_a_label_read_by_similarity_is_warned():
 
 
 def test_degraded_variants_are_read():
-    """The old table in 4 shapes x 3 kinds x 4 headers, with lost characters, spaces and
-    full-width digits (look-alikes and traditional characters are folded by the parser's
-    script conversion, measured in `python -m tests.legacy_variants`)."""
+    """The old table in 5 shapes x 3 kinds x 4 headers, with lost characters, look-alikes,
+    spaces, full-width digits and traditional characters (`python -m tests.legacy_variants`
+    prints every miss)."""
     right = total = 0
     for variant in all_variants(seeds=1):
-        if {"traditional", "lookalike"} & set(variant.degrade):
-            continue
         r, t, _ = score(variant, parse_bytes(*document(variant)))
+        right, total = right + r, total + t
+    assert right / total >= 0.99, f"{right}/{total}"
+
+
+def test_the_fixtures_degraded_as_real_reports_are_still_read():
+    """The pre-2019 fixtures (HTML, lines, DOCX, PDF, sentences) degraded by tests.degrade:
+    every kind, and all of them at once."""
+    layouts: dict = {}
+    right = total = 0
+    for kinds in [(kind,) for kind in KINDS] + [KINDS]:
+        r, t, misses = fixture_score(kinds, 0, layouts)
+        assert r / t >= 0.97, misses
         right, total = right + r, total + t
     assert right / total >= 0.99, f"{right}/{total}"
 
@@ -366,3 +378,45 @@ async def _datasette_rows(path, agency: str) -> list[dict]:
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def test_a_label_as_close_to_two_rows_by_their_words_waits_for_the_others():
+    # 3.予公开答复数 lost 不: 不予公开 or 予以公开 less a character; 同意公开 is printed above
+    lines = [TITLE.strip(), "指标名称\t计量单位\t本年度", "其中：1.同意公开答复数\t件\t5"]
+    lines += ["2.同意部分公开答复数\t件\t1", "3.予公开答复数\t件\t2"]
+    got = by_key(parse_bytes("\n".join(lines).encode(), "x.txt"))
+    assert (got["replies_granted"]["value"], got["replies_denied"]["value"]) == (5, 2)
+
+
+def test_words_a_taiwan_style_page_uses_are_read():
+    lines = [TITLE.strip(), "指标名称\t计量单位\t本年度", "依申请公开资讯总数\t件\t3"]
+    lines += ["行政复议数\t件\t1", "本局共主动公开政府资讯412条。"]
+    got = by_key(parse_bytes("\n".join(lines).encode(), "x.txt"))
+    assert got["applications"]["value"] == 3
+    text = TITLE + "本局共主动公开政府资讯412条。"
+    assert by_key(parse_bytes(text.encode(), "x.txt"))["proactive"]["value"] == 412
+
+
+def test_a_numbered_label_is_not_split_at_its_number():
+    lines = [TITLE.strip(), "指标名称", "计量单位", "本年度", "政府网站公开数", "条", "398"]
+    lines += ["2 政府公报公开数", "条", "14"]
+    parsed = parse_bytes("\n".join(lines).encode(), "x.txt")
+    assert by_key(parsed)["proactive_gazette"]["value"] == 14
+    assert not [w for w in parsed["warnings"] if "numbers where" in w]
+
+
+def test_a_year_header_that_lost_a_digit_still_heads_the_years_column():
+    lines = [TITLE.strip(), "指标名称\t计量单位\t213年度\t历年累计"]
+    lines += ["受理依申请公开信息总数\t条\t3\t9", "行政复议数\t件\t\t7"]
+    parsed = parse_bytes("\n".join(lines).encode(), "x.txt")
+    got = by_key(parsed)
+    assert (got["reviews"]["value"], got["reviews"]["cumulative"]) == (None, 7)
+    assert not [w for w in parsed["warnings"] if "no column headers" in w]
+
+
+def test_a_serial_number_column_is_not_read_as_a_value():
+    lines = [TITLE.strip(), "1\t主动公开政府信息数\t条\t412\t2875", "2\t行政复议数\t件\t2\t7"]
+    lines += ["3\t行政诉讼数\t件\t1\t4"]
+    got = by_key(parse_bytes("\n".join(lines).encode(), "x.txt"))
+    assert (got["reviews"]["value"], got["reviews"]["cumulative"]) == (2, 7)
+    assert got["proactive"]["value"] == 412

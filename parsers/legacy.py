@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from parsers.layout import Layout
 from parsers.legacy_labels import (
     CJK,
+    HEADING_END,
     LABEL_MAX,
     LABEL_UNIT,
     NUMBERING,
@@ -45,7 +46,6 @@ from parsers.values import fold, is_value, read_number
 
 _SPACE = re.compile(r"\s+")
 _YEAR_PIECE = re.compile(r"^(?:19|20)\d{2}$")
-_HEADING_END = ("情况", "统计表")
 _PROSE = re.compile(r"[。；;！？]")
 
 Number = int | float | None
@@ -243,7 +243,7 @@ def _join_label(pieces: list[str]) -> str:
         text = _SPACE.sub("", piece)
         if not text:
             continue
-        fresh = NUMBERING.match(text) or label.endswith(_HEADING_END)
+        fresh = NUMBERING.match(text) or label.endswith(HEADING_END)
         if not label or NUMBERING.fullmatch(label) or not fresh:
             label += text
         else:
@@ -318,7 +318,7 @@ def _continues(pending: list[Part], part: Part) -> bool:
     return (
         part.row == last.row
         and not NUMBERING.match(fold(part.text))
-        and not fold(last.text).endswith(_HEADING_END)
+        and not fold(last.text).endswith(HEADING_END)
     )
 
 

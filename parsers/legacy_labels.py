@@ -32,15 +32,20 @@ NUMBERING = re.compile(
     r"^(?:其中[:：,，]?|[一二三四五六七八九十]+[、.,]|[(（][一二三四五六七八九十\d]+[)）]"
     r"|\d+[.、,)]|[①-⑳]|第[一二三四五六七八九十]+[项条])+"
 )
+# A note in brackets inside a label: （不同渠道和方式公开相同信息计1条）, （减免）, （元）.
+NOTE = re.compile(r"[(（][^()（）]*[)）]")
+# A heading over rows (一、主动公开情况) names no row, though it holds a row's words.
+HEADING_END = ("情况", "统计表")
 # A unit in brackets after a label: 收费金额（元）, 申请数(件), （单位：件）.
 LABEL_UNIT = re.compile(r"[(（](?:计量)?(?:单位[:：])?([^()（）]{1,2})[)）]$")
 
 
 def canonical(label: str) -> str:
     """A label as it is compared (parsers.hanzi.canon: folded, look-alikes made one), without
-    numbering and a unit in brackets."""
-    text = LABEL_UNIT.sub("", canon(label))
-    return NUMBERING.sub("", text) or text
+    numbering and what it says in brackets: a unit (元), a note (不同渠道和方式公开相同信息计1条)."""
+    text = canon(label)
+    text = NUMBERING.sub("", text) or text
+    return NOTE.sub("", text) or text
 
 
 @functools.cache
@@ -109,7 +114,7 @@ def match_label(label: str, unit: str | None, group: str | None) -> Match:
     words with one character lost, else (a bare 其他) the group above it, else the row whose
     wordings it is closest to."""
     text = canonical(label)
-    if not text or len(text) > LABEL_MAX or not CJK.search(text):
+    if not text or len(text) > LABEL_MAX or not CJK.search(text) or text.endswith(HEADING_END):
         return Match(None, 0.0, "none")
     candidates = [
         row

@@ -67,7 +67,7 @@ SPLIT: tuple[Line, ...] = (
 # The 2014–2018 table: headings, and rows the vocabulary lacks (kept with key null).
 WIDE: tuple[Line, ...] = (
     ("一、主动公开情况", None, None, None, None),
-    ("（一）主动公开政府信息数", "条", 1523, None, "proactive"),
+    ("（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条）", "条", 1523, None, "proactive"),
     ("其中：主动公开规范性文件数", "条", 41, None, None),
     ("制发规范性文件总数", "件", 45, None, None),
     ("（二）通过不同渠道和方式公开政府信息的情况", None, None, None, None),
@@ -167,8 +167,9 @@ def rows_of(variant: Variant) -> list[tuple[str, list[str]]]:
     rows = [(header[0], header[1:])] if variant.header else []
     for label, unit, value, cumulative, _ in TABLES[variant.table]:
         printed = degraded_label(label, variant.degrade, rng)
-        if unit is None:
-            cells = ["", "", ""] if variant.cumulative else ["", ""]
+        if unit is None:  # a heading: blank cells, or dashes in the 2014 table
+            dash = "—" if variant.table == "wide" else ""
+            cells = [dash] * (3 if variant.cumulative else 2)
         else:
             cells = [unit, _cell(value, variant.degrade)]
             if variant.cumulative:

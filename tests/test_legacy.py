@@ -420,3 +420,11 @@ def test_a_serial_number_column_is_not_read_as_a_value():
     got = by_key(parse_bytes("\n".join(lines).encode(), "x.txt"))
     assert (got["reviews"]["value"], got["reviews"]["cumulative"]) == (2, 7)
     assert got["proactive"]["value"] == 412
+
+
+def test_a_heading_is_no_row_though_it_holds_a_rows_words():
+    lines = [TITLE.strip(), "指标名称\t计量单位\t本年度", "三、行政复议情况\t—\t—"]
+    lines += ["（一）维持具体行政行为数\t件\t1", "四、行政诉讼数量\t件\t0"]
+    got = by_key(parse_bytes("\n".join(lines).encode(), "x.txt"))
+    assert "reviews" not in got and got[("label", "三、行政复议情况")]["value"] is None
+    assert got["lawsuits"]["value"] == 0

@@ -324,11 +324,14 @@ def build_report(layout: Layout, source: str) -> dict:
 
 def is_report(report: dict) -> bool:
     """A parsed document is a 年报: it prints the national tables, or it is titled as one and
-    has the report's sections (the free-form reports before 2019)."""
+    has the report's sections or the old 统计表 (the reports before 2019)."""
     if report.get("template") in ("2019", "2021"):
         # A notice about 年报 (关于做好…年度报告…的通知) gets a template from its year but
         # prints no table; a report with blank tables still prints the table's labels.
         return APPLICATIONS_MISSING not in report.get("warnings", ())
     sections = report.get("sections") or {}
     titled = bool(report.get("title") and REPORT_WORDS.search(canon(report["title"])))
-    return titled and sum(1 for text in sections.values() if text) >= 1
+    # A report flattened into one line has no section headings of its own, but its old
+    # 统计表 (parsers.legacy) says what it is.
+    old_table = any(f.get("source") == "table" for f in report.get("legacy_figures") or ())
+    return titled and (old_table or sum(1 for text in sections.values() if text) >= 1)

@@ -14,7 +14,8 @@ from archive.database import close_database, open_database, store_report
 from archive.provenance import Provenance
 from nianbao.serve import METADATA
 from parsers import parse_bytes, parse_path
-from parsers.legacy import match_label
+from parsers.legacy_labels import match_label
+from parsers.report import is_report
 from tests.conftest import FIXTURES, load_expected
 from tests.degrade import KINDS
 from tests.legacy_variants import (
@@ -200,6 +201,7 @@ def test_a_report_flattened_into_one_line_has_its_title_and_year():
     assert parsed["title"] == PREFACE[0]
     assert (parsed["year"], parsed["template"]) == (2013, "pre2019")
     assert parsed["agency"] == "宿城市国土资源局"
+    assert is_report(parsed)  # no section headings of its own: its 统计表 says what it is
 
 
 def test_the_year_from_the_table_header_when_nothing_else_says_it():

@@ -45,6 +45,7 @@ from parsers.legacy_text import figures_from_text
 from parsers.values import fold, is_value, read_number
 
 _SPACE = re.compile(r"\s+")
+_VALUE_UNIT = re.compile(r"\d(万元|千元|亿元|元|条|件|项|个|次|篇|份)$")
 _YEAR_PIECE = re.compile(r"^(?:19|20)\d{2}$")
 _PROSE = re.compile(r"[。；;！？]")
 
@@ -446,11 +447,17 @@ def _figures(
 
 
 def _row_unit(row: Row, default_unit: str | None) -> str | None:
+    """The row's unit: its unit cell, else in brackets after its label (金额（元）), else
+    printed with its numbers (412条), else the table's (单位：件)."""
     if row.units:
         return row.units[0]
     match = LABEL_UNIT.search(fold(row.label))
     if match and match.group(1) in UNITS:
         return match.group(1)
+    for part in row.cells:
+        printed = _VALUE_UNIT.search(fold(part.text))
+        if part.kind == "value" and printed:
+            return printed.group(1)
     return default_unit
 
 

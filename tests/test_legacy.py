@@ -430,3 +430,15 @@ def test_a_heading_is_no_row_though_it_holds_a_rows_words():
     got = by_key(parse_bytes("\n".join(lines).encode(), "x.txt"))
     assert "reviews" not in got and got[("label", "三、行政复议情况")]["value"] is None
     assert got["lawsuits"]["value"] == 0
+
+
+def test_units_printed_with_the_numbers():
+    lines = [TITLE.strip(), "指标名称\t本年度\t历年累计", "受理依申请公开信息总数\t3件\t9件"]
+    lines += ["收取费用\t120元\t300元", "行政复议数\t0\t1"]
+    got = by_key(parse_bytes("\n".join(lines).encode(), "x.txt"))
+    assert (got["applications"]["unit"], got["applications"]["value"]) == ("件", 3)
+    assert (got["fees"]["unit"], got["fees"]["value"], got["fees"]["cumulative"]) == (
+        "万元",
+        0.012,
+        0.03,
+    )

@@ -67,7 +67,7 @@ LEGACY_ROWS: tuple[LegacyRow, ...] = (
         avoid=("网站", "公报", "其他", "其它", "规范性文件", "范围", "方式", "渠道", *_NOT_COUNTS),
         units=ITEMS,
         group="proactive",
-        phrases=(r"主动公开(?:各类|各项)?(?:政府)?(?:信息|文件)",),
+        phrases=(r"主动公开(?:的)?(?:各类|各项)?(?:政府)?(?:信息|文件)",),
     ),
     LegacyRow(
         "proactive_website",
@@ -299,6 +299,6 @@ TABLE_TITLE = re.compile(r"统计表|情况表|统计数据")
 TABLE_UNIT = re.compile(r"(?:计量)?单位[:：]\s*(\S{1,2})")
 
 # Sentences: what may stand between a row's words and its number (共 412 条, 数为 37 件).
-TEXT_FILLERS = r"(?:数量|总数|总量|数)?(?:共计|总计|合计|共有|共|计|达到|达|为|是|了|有|约)*"
+TEXT_FILLERS = r"(?:的)?(?:数量|总数|总量|数)?(?:共计|总计|合计|共有|共|计|达到|达|为|是|了|有|约)*"
 # A clause about a change or a share, not a count: 比上年增加5件, 占53%.
 TEXT_NOT_A_COUNT = re.compile(r"同比|比上年|比去年|较上年|较去年|增加|减少|增长|下降|占|累计|以来")

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import sqlite_utils
 
+from archive import figures
+from archive.derived import assign_agency, refresh_agency
+from archive.labels import REVIEW_KIND_LABELS
 from archive.provenance import Provenance
 from archive.search import index_text
-from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OUTCOMES
+from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_KINDS, REVIEW_OUTCOMES
 
 SCHEMA: dict[str, dict] = {
     "crawl_runs": {
@@ -59,9 +62,23 @@ SCHEMA: dict[str, dict] = {
         "pk": "id",
         "indexes": [["url"], ["sha256"], ["portal"]],
     },
-    "texts": {
-        "columns": {"sha256": str, "extractor": str, "text": str},
-        "pk": "sha256",
+    "agencies": {
+        # key: what archive.agencies merges on; name: the spelling most of its reports use
+        "columns": {
+            "id": int,
+            "name": str,
+            "province": str,
+            "level": str,
+            "portal": str,
+            "names": str,
+            "reports": int,
+            "first_year": int,
+            "last_year": int,
+            "key": str,
+        },
+        "pk": "id",
+        "indexes": [["province"], ["level"], ["name"]],
+        "unique_indexes": [["key"]],
     },
     "reports": {
         "columns": {
@@ -87,10 +104,13 @@ SCHEMA: dict[str, dict] = {
             "overview": str,
             "problems": str,
             "other_matters": str,
+            "agency_id": int,
+            "extractor": str,
         },
         "pk": "id",
-        "foreign_keys": [("fetch_id", "fetches", "id")],
+        "foreign_keys": [("fetch_id", "fetches", "id"), ("agency_id", "agencies", "id")],
         "indexes": [
+            ["agency_id", "year"],
             ["url"],
             ["sha256"],
             ["year"],
@@ -100,6 +120,16 @@ SCHEMA: dict[str, dict] = {
             ["format"],
             ["checks_failed"],
         ],
+    },
+    # The form's rows and table 四's kinds with their Chinese labels: facets on
+    # applications.row and review_litigation.kind show the label (Datasette's foreign-key labels).
+    "application_rows": {
+        "columns": {"key": str, "label": str, "position": int, "templates": str},
+        "pk": "key",
+    },
+    "review_kinds": {
+        "columns": {"key": str, "label": str, "position": int},
+        "pk": "key",
     },
     "applications": {
         # year and province repeat the report's: a CSV of one year needs no join, and facets
@@ -114,7 +144,7 @@ SCHEMA: dict[str, dict] = {
             **dict.fromkeys(APPLICANT_COLUMNS, int),
         },
         "pk": "id",
-        "foreign_keys": [("report_id", "reports", "id")],
+        "foreign_keys": [("report_id", "reports", "id"), ("row", "application_rows", "key")],
         "indexes": [["report_id"], ["row"], ["year", "row"], ["province", "row"]],
     },
     "active_disclosure": {
@@ -138,7 +168,7 @@ SCHEMA: dict[str, dict] = {
             **dict.fromkeys(REVIEW_OUTCOMES, int),
         },
         "pk": "id",
-        "foreign_keys": [("report_id", "reports", "id")],
+        "foreign_keys": [("report_id", "reports", "id"), ("kind", "review_kinds", "key")],
         "indexes": [["report_id"]],
     },
     "checks": {
@@ -146,6 +176,16 @@ SCHEMA: dict[str, dict] = {
         "pk": "id",
         "foreign_keys": [("report_id", "reports", "id")],
         "indexes": [["report_id"], ["name"]],
+    },
+    "figures": {
+        "columns": {
+            **{c: str for c in figures.COLUMNS},
+            **dict.fromkeys(("report_id", "agency_id", "year", "checks_failed"), int),
+            **dict.fromkeys(figures.FIGURES, int),
+        },
+        "pk": "report_id",
+        "foreign_keys": [("report_id", "reports", "id"), ("agency_id", "agencies", "id")],
+        "indexes": [["province", "year"], ["year"], ["agency_id", "year"], ["level"]],
     },
 }
 
@@ -189,6 +229,9 @@ def close_database(db: sqlite_utils.Database) -> None:
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
+    # Before this schema the body text was stored a second time, in texts.text.
+    if db["texts"].exists():
+        db["texts"].drop()
     for name, spec in SCHEMA.items():
         table = db[name]
         if not table.exists():
@@ -202,33 +245,93 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
             for column, kind in missing.items():
                 table.add_column(column, kind)
+            _add_foreign_keys(db, name, spec)
         for columns in spec.get("indexes", []):
             table.create_index(columns, if_not_exists=True)
+        for columns in spec.get("unique_indexes", []):
+            table.create_index(columns, unique=True, if_not_exists=True)
+    _fill_lookup_tables(db)
     ensure_search_index(db)
 
 
+def _add_foreign_keys(db: sqlite_utils.Database, name: str, spec: dict) -> None:
+    """Foreign keys a table of an older schema lacks (sqlite-utils rewrites the table)."""
+    have = {(fk.column, fk.other_table) for fk in db[name].foreign_keys}
+    wanted = [fk for fk in spec.get("foreign_keys", []) if (fk[0], fk[1]) not in have]
+    if wanted:
+        db.add_foreign_keys([(name, *fk) for fk in wanted])
+
+
+def _fill_lookup_tables(db: sqlite_utils.Database) -> None:
+    db["application_rows"].upsert_all(
+        (
+            {"key": s.key, "label": s.label, "position": n, "templates": ",".join(s.templates)}
+            for n, s in enumerate(APPLICATION_ROWS, 1)
+        ),
+        pk="key",
+    )
+    db["review_kinds"].upsert_all(
+        (
+            {"key": k, "label": REVIEW_KIND_LABELS[k], "position": n}
+            for n, k in enumerate(REVIEW_KINDS, 1)
+        ),
+        pk="key",
+    )
+
+
 FTS_TABLE = "reports_fts"
+# The search index holds only the index: its content is the reports table (external content),
+# so the body text is stored once. What it indexes is archive.search's bigrams of each column.
+FTS_SQL = (
+    f"create virtual table [{FTS_TABLE}] using fts5(title, agency, text, "
+    "content='reports', content_rowid='id', tokenize='unicode61')"
+)
 
 
 def ensure_search_index(db: sqlite_utils.Database) -> None:
+    existing = db.execute("select sql from sqlite_master where name = ?", [FTS_TABLE]).fetchone()
+    if existing and "content='reports'" in existing[0]:
+        return
+    if existing:  # an index of an older schema, with its own copy of the text
+        db.execute(f"drop table [{FTS_TABLE}]")
+    db.execute(FTS_SQL)
+    rebuild_search_index(db)
+
+
+def _index_tokens(row) -> list[str]:
+    return [index_text(row["title"]), index_text(row["agency"]), index_text(row["text"])]
+
+
+def rebuild_search_index(db: sqlite_utils.Database) -> None:
+    """Index every report again (after a migration, or data written without store_report)."""
+    db.execute(f"insert into [{FTS_TABLE}] ([{FTS_TABLE}]) values ('delete-all')")
+    for row in db.query("select id, title, agency, text from reports"):
+        _index_row(db, row["id"], _index_tokens(row))
+
+
+def _index_row(db: sqlite_utils.Database, report_id: int, tokens: list[str]) -> None:
     db.execute(
-        f"create virtual table if not exists [{FTS_TABLE}] using fts5("
-        "title, agency, text, tokenize='unicode61')"
+        f"insert into [{FTS_TABLE}] (rowid, title, agency, text) values (?, ?, ?, ?)",
+        [report_id, *tokens],
+    )
+
+
+def unindex_report(db: sqlite_utils.Database, report_id: int) -> None:
+    """Take a report out of the search index before its row changes.
+
+    An external-content index forgets a row only when told the tokens it indexed: they are
+    made again from the row as it still is."""
+    row = next(iter(db.query("select title, agency, text from reports where id = ?", [report_id])))
+    db.execute(
+        f"insert into [{FTS_TABLE}] ([{FTS_TABLE}], rowid, title, agency, text) "
+        "values ('delete', ?, ?, ?, ?)",
+        [report_id, *_index_tokens(row)],
     )
 
 
 def index_report(db: sqlite_utils.Database, report_id: int, row: dict) -> None:
-    """(Re)index one report's title, agency and text for search (archive.search)."""
-    db.execute(f"delete from [{FTS_TABLE}] where rowid = ?", [report_id])
-    db.execute(
-        f"insert into [{FTS_TABLE}] (rowid, title, agency, text) values (?, ?, ?, ?)",
-        [
-            report_id,
-            index_text(row.get("title")),
-            index_text(row.get("agency")),
-            index_text(row.get("text")),
-        ],
-    )
+    """Index one report's title, agency and text for search (archive.search)."""
+    _index_row(db, report_id, _index_tokens(row))
 
 
 def start_run(
@@ -295,7 +398,7 @@ def record_fetch(db: sqlite_utils.Database, fetch: dict) -> int:
 
 def latest_report(db: sqlite_utils.Database, url: str) -> dict | None:
     rows = db.query(
-        "select r.id, r.sha256, f.etag, f.last_modified from reports r "
+        "select r.id, r.sha256, r.agency_id, f.etag, f.last_modified from reports r "
         "left join fetches f on f.id = r.fetch_id where r.url = ? and r.superseded_by is null "
         "order by r.id desc limit 1",
         [url],
@@ -303,7 +406,9 @@ def latest_report(db: sqlite_utils.Database, url: str) -> dict | None:
     return next(iter(rows), None)
 
 
-def _report_row(report: dict, text: str | None, provenance: Provenance) -> dict:
+def _report_row(
+    report: dict, text: str | None, provenance: Provenance, extractor: str | None
+) -> dict:
     sections = report.get("sections") or {}
     return {
         "url": provenance.url,
@@ -319,6 +424,7 @@ def _report_row(report: dict, text: str | None, provenance: Provenance) -> dict:
         "sha256": provenance.sha256,
         "fetched_at": provenance.fetched_at,
         "text": text,
+        "extractor": extractor,
         "checks_failed": sum(1 for c in report.get("checks", []) if c["ok"] is False),
         "fetch_id": provenance.fetch_id,
         "warnings": json.dumps(report.get("warnings", []), ensure_ascii=False),
@@ -329,33 +435,42 @@ def _report_row(report: dict, text: str | None, provenance: Provenance) -> dict:
 
 
 def store_report(
-    db: sqlite_utils.Database, report: dict, text: str | None, provenance: Provenance
+    db: sqlite_utils.Database,
+    report: dict,
+    text: str | None,
+    provenance: Provenance,
+    extractor: str | None = None,
 ) -> int | None:
     """Write a parsed report and its table rows; returns the new report id.
 
     The same bytes at the same URL are the same report version: its row is refreshed in
     place (a re-parse keeps ids stable) and None is returned. Changed bytes get a new row
-    linked to the one they replace, which stays.
+    linked to the one they replace, which stays. The report's agency (and the one it had, or
+    its previous version had) is brought up to date: names, cross-year checks, figures.
+    `extractor` names what made `text` from the bytes.
     """
     same = next(
         iter(
             db.query(
-                "select id from reports where url = ? and sha256 = ?",
+                "select id, agency_id from reports where url = ? and sha256 = ?",
                 [provenance.url, provenance.sha256],
             )
         ),
         None,
     )
-    row = _report_row(report, text, provenance)
+    row = _report_row(report, text, provenance, extractor)
     with db.conn:
+        row["agency_id"] = assign_agency(db, row)
         if same:
             if provenance.fetch_id is None:
                 row.pop("fetch_id")
+            unindex_report(db, same["id"])
             db["reports"].update(same["id"], row)
             for table in TABLE_ROWS:
                 db.execute(f"delete from [{table}] where report_id = ?", [same["id"]])
             _insert_tables(db, same["id"], report, provenance.province)
             index_report(db, same["id"], row)
+            _refresh_agencies(db, row["agency_id"], same["agency_id"])
             return None
         previous = latest_report(db, provenance.url)
         row["previous_id"] = previous["id"] if previous else None
@@ -364,7 +479,13 @@ def store_report(
             db["reports"].update(previous["id"], {"superseded_by": report_id})
         _insert_tables(db, report_id, report, provenance.province)
         index_report(db, report_id, row)
+        _refresh_agencies(db, row["agency_id"], previous and previous["agency_id"])
     return report_id
+
+
+def _refresh_agencies(db: sqlite_utils.Database, *agency_ids: int | None) -> None:
+    for agency_id in dict.fromkeys(agency_ids):
+        refresh_agency(db, agency_id)
 
 
 def _insert_tables(
@@ -412,7 +533,3 @@ def _insert_tables(
         }
         for c in report.get("checks") or []
     )
-
-
-def store_text(db: sqlite_utils.Database, sha256: str, extractor: str, text: str) -> None:
-    db["texts"].insert({"sha256": sha256, "extractor": extractor, "text": text}, replace=True)

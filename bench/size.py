@@ -1,0 +1,64 @@
+"""Bytes per report: the database built from an archive of the demo's real reports.
+
+Each document is archived `copies` times under its own URL (as many portals publish many
+reports); the database's size over the number of reports is what a national archive costs
+per report. dbstat splits it by table, so a change shows where the bytes went.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+
+DOCUMENTS = Path(__file__).resolve().parent.parent / "crawler" / "demo_documents"
+CONTENT_TYPES = {
+    ".html": "text/html",
+    ".txt": "text/plain; charset=utf-8",
+    ".pdf": "application/pdf",
+}
+
+
+def archive_copies(warc_dir: Path, copies: int) -> int:
+    from archive.warc import WarcArchive
+
+    documents = sorted(p for p in DOCUMENTS.iterdir() if p.suffix in CONTENT_TYPES)
+    archive = WarcArchive(warc_dir)
+    for n in range(copies):
+        for path in documents:
+            url = f"http://portal.test/{n}/{path.name}"
+            annotations = {"Role": "document", "Page": url, "Portal": "bench"}
+            headers = [("Content-Type", CONTENT_TYPES[path.suffix])]
+            archive.write(url, 200, "OK", headers, path.read_bytes(), annotations=annotations)
+    archive.close()
+    return copies * len(documents)
+
+
+def measure(copies: int = 12) -> tuple[float, dict[str, int], int]:
+    """(bytes per report, bytes by table, reports) of a database built from `copies` copies."""
+    from archive.build import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive_copies(Path(tmp) / "warc", copies)
+        summary = build(Path(tmp))
+        path = Path(tmp) / "nianbao.db"
+        with sqlite3.connect(path) as conn:
+            conn.execute("vacuum")
+            tables = dict(
+                conn.execute("select name, sum(pgsize) from dbstat group by name order by 2 desc")
+            )
+        return path.stat().st_size / summary.reports, tables, summary.reports
+
+
+def main() -> float:
+    per_report, tables, reports = measure()
+    top = ", ".join(
+        f"{name} {size / reports / 1024:.1f}" for name, size in list(tables.items())[:6]
+    )
+    print(f"size: {per_report / 1024:.1f} KB per report ({reports} reports; KB/report: {top})")
+    print("size: goal <= 40 KB per report")
+    return per_report
+
+
+if __name__ == "__main__":
+    main()

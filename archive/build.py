@@ -29,8 +29,8 @@ from archive.database import (
 from archive.provenance import Fetch, Provenance
 from archive.warc import iter_responses, recover
 from parsers import ParseError
-from parsers.pool import Job, ReaderDied, ReaderPool
-from parsers.read import sniff_format
+from parsers.formats import sniff_format
+from parsers.pool import Job, ParserPool, WorkerDied
 
 DOCUMENT_FORMATS = frozenset({"html", "pdf", "docx", "doc", "wps", "txt"})
 
@@ -67,10 +67,10 @@ def build(
     db = open_database(Path(data_dir) / "nianbao.db")
     recover(Path(data_dir) / "warc")
     summary.runs_merged = _merge_runs(db, Path(data_dir))
-    readers = ReaderPool(processes)
+    readers = ParserPool(processes)
     try:
         # Results come back in archive order, so report ids do not depend on worker timing.
-        for (fetch_id, fetch), read in readers.read_all(
+        for (fetch_id, fetch), read in readers.parse_all(
             _documents(db, Path(data_dir), summary, progress)
         ):
             outcome = _store(db, fetch_id, fetch, read)
@@ -147,7 +147,7 @@ def _merge_runs(db, data_dir: Path) -> int:
 
 def _store(db, fetch_id: int, fetch: Fetch, read) -> str:
     """Store what reading one document gave: a report, None (not a report), or the error."""
-    if isinstance(read, (ParseError, ReaderDied)):
+    if isinstance(read, (ParseError, WorkerDied)):
         return f"unreadable: {read}"
     if isinstance(read, Exception):  # a parser bug must not stop the build
         return f"unreadable: internal error: {type(read).__name__}: {read}"

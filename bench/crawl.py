@@ -15,8 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from crawler.demoportal import KINDS, DemoPortal
 from crawler.run import setting_args
+from nianbao.demo.portal import KINDS, DemoPortal
 
 # Politeness off: the bench measures the machine, not the delays a real portal gets.
 UNTHROTTLED = {

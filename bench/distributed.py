@@ -21,9 +21,9 @@ from pathlib import Path
 
 from archive.database import WORKERS_DIR
 from bench.crawl import UNTHROTTLED
-from crawler.demoportal import DEFAULT_DOCUMENTS, DemoPortal
 from crawler.localredis import LocalRedis, redis_server_binary
 from crawler.run import setting_args
+from nianbao.demo.portal import DEFAULT_DOCUMENTS, DemoPortal
 
 NIANBAO = str(Path(sys.executable).parent / "nianbao")
 # bench.crawl's politeness-off settings, and no shared per-host delay either

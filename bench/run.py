@@ -44,7 +44,7 @@ def parse_rate(paths: list[Path], repeat: int) -> float:
 
 def pdf_page_rate(paths: list[Path]) -> tuple[float, int]:
     """Pages/s reading and parsing the PDF reports."""
-    from parsers.documents import pdf_page_count
+    from parsers.pdf import pdf_page_count
 
     documents = [(p.read_bytes(), str(p)) for p in paths]
     documents = [(data, source, pdf_page_count(data)) for data, source in documents]
@@ -53,10 +53,10 @@ def pdf_page_rate(paths: list[Path]) -> tuple[float, int]:
 
 def docx_rate(seeds: list[Path], repeat: int = 5) -> float:
     """Reports/s reading Word attachments made from the seed reports (tables as Word tables)."""
-    from crawler.demoportal import build_docx
+    from nianbao.demo.word import seed_docx
 
     documents = [
-        (build_docx(p.read_text(encoding="utf-8"), p.stem, "2024-01-15"), f"{p.stem}.docx")
+        (seed_docx(p.read_text(encoding="utf-8"), p.stem, "2024-01-15"), f"{p.stem}.docx")
         for p in seeds
     ]
     return parse_documents_rate(documents, repeat)

@@ -9,13 +9,13 @@ from archive.provenance import Provenance
 from crawler.items import ReportDocument
 from crawler.store import CrawlStore
 from parsers import ParseError
-from parsers.pool import ReaderDied, ReaderPool
+from parsers.pool import ParserPool, WorkerDied
 
 logger = logging.getLogger(__name__)
 
 
 class ReportPipeline:
-    def __init__(self, store: CrawlStore, stats, portal_info: dict, readers: ReaderPool):
+    def __init__(self, store: CrawlStore, stats, portal_info: dict, readers: ParserPool):
         self.store = store
         self.stats = stats
         self.portal_info = portal_info
@@ -29,7 +29,7 @@ class ReportPipeline:
             CrawlStore.of(crawler),
             crawler.stats,
             settings.getdict("NIANBAO_PORTAL_INFO"),
-            ReaderPool(None if processes is None else int(processes)),
+            ParserPool(None if processes is None else int(processes)),
         )
 
     def close_spider(self, spider=None) -> None:
@@ -38,8 +38,8 @@ class ReportPipeline:
     async def process_item(self, item: ReportDocument, spider=None):
         info = getattr(spider, "portal_info", {}).get(item.portal) or self.portal_info
         try:
-            read = await self.readers.read(item.body, item.url)
-        except (ParseError, ReaderDied) as error:
+            read = await self.readers.parse(item.body, item.url)
+        except (ParseError, WorkerDied) as error:
             logger.warning("unreadable report %s: %s", item.url, error)
             self.stats.inc_value("nianbao/unreadable")
             return item

@@ -195,7 +195,7 @@ def demo(data_dir, port, portal_port, no_serve) -> None:
     """Crawl the bundled demo portal on 127.0.0.1, build the database and serve it."""
     from pathlib import Path
 
-    from nianbao.demo import DemoError, run_demo
+    from nianbao.demo.run import DemoError, run_demo
 
     try:
         run_demo(

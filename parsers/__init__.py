@@ -1,5 +1,6 @@
-"""Parsers: a report's bytes (text, HTML, and through parsers.documents PDF/DOCX) → report object."""
+"""Parsers: a report's bytes (text, HTML, PDF, Word) → the report object."""
 
-from parsers.read import ParseError, parse_bytes, parse_path
+from parsers.limits import ParseError
+from parsers.parse import parse_bytes, parse_path
 
 __all__ = ["ParseError", "parse_bytes", "parse_path"]

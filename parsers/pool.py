@@ -1,8 +1,8 @@
-"""Reading documents in worker processes.
+"""Parsing documents in worker processes.
 
-Reading a report is CPU-bound (trafilatura, pdfminer): in the crawler's process it holds up
+Parsing a report is CPU-bound (trafilatura, pdfminer): in the crawler's process it holds up
 the reactor, so fetching waits on parsing and one core does all the work; in `nianbao build`
-it leaves every core but one idle. Worker processes read while the caller fetches or writes,
+it leaves every core but one idle. Worker processes parse while the caller fetches or writes,
 and a worker that dies on a hostile file takes only that file with it.
 """
 
@@ -17,32 +17,32 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from parsers.text import ReadReport, read_report
+from parsers.body_text import ReportWithText, parse_report_and_text
 
 logger = logging.getLogger(__name__)
 
-# (key, bytes, source, format or None): a document to read; the key comes back with it
+# (key, bytes, source, format or None): a document to parse; the key comes back with it
 Job = tuple[object, bytes, str, str | None]
 Submitted = tuple[ProcessPoolExecutor | None, Future]
 
 
-class ReaderDied(Exception):
-    """A worker process died while reading (killed by the OS, out of memory)."""
+class WorkerDied(Exception):
+    """A worker process died while parsing (killed by the OS, out of memory)."""
 
 
 def default_processes() -> int:
     return min(4, os.cpu_count() or 1)
 
 
-class ReaderPool:
-    """`read_report` in `processes` worker processes (0: in the calling process)."""
+class ParserPool:
+    """`parse_report_and_text` in `processes` worker processes (0: in the calling process)."""
 
     def __init__(self, processes: int | None = None):
         self.processes = default_processes() if processes is None else processes
         self._executor: ProcessPoolExecutor | None = None
 
-    async def read(self, data: bytes, source: str) -> ReadReport | None:
-        """read_report's result or exception, for a caller on an asyncio loop (the crawl)."""
+    async def parse(self, data: bytes, source: str) -> ReportWithText | None:
+        """parse_report_and_text's result or exception, for a caller on an asyncio loop (the crawl)."""
         job = (None, data, source, None)
         submitted = self._submit(job)
         for _ in range(2):
@@ -50,13 +50,13 @@ class ReaderPool:
                 return await asyncio.wrap_future(submitted[1])
             except BrokenProcessPool:
                 submitted = self._retry(job, submitted)
-        raise ReaderDied("the reader process died on this file")
+        raise WorkerDied("the worker process died on this file")
 
-    def read_all(
+    def parse_all(
         self, jobs: Iterable[Job], window: int | None = None
-    ) -> Iterator[tuple[object, ReadReport | None | Exception]]:
-        """(key, read_report's result or exception) for each job, in the jobs' order, with up
-        to `window` documents read ahead. `jobs` is consumed lazily, as results are taken."""
+    ) -> Iterator[tuple[object, ReportWithText | None | Exception]]:
+        """(key, parse_report_and_text's result or exception) for each job, in the jobs' order,
+        with up to `window` documents parsed ahead. `jobs` is consumed lazily, as results are taken."""
         window = window or 4 * max(1, self.processes)
         pending: deque[tuple[Job, Submitted]] = deque()
         for job in jobs:
@@ -74,14 +74,14 @@ class ReaderPool:
                 submitted = self._retry(job, submitted)
             except Exception as error:
                 return job[0], error
-        return job[0], ReaderDied("the reader process died on this file")
+        return job[0], WorkerDied("the worker process died on this file")
 
     def _submit(self, job: Job) -> Submitted:
         _, data, source, fmt = job
         if self.processes == 0:
             done: Future = Future()
             try:
-                done.set_result(read_report(data, source, fmt))
+                done.set_result(parse_report_and_text(data, source, fmt))
             except Exception as error:
                 done.set_exception(error)
             return None, done
@@ -91,10 +91,10 @@ class ReaderPool:
                 self._executor = ProcessPoolExecutor(
                     self.processes, mp_context=multiprocessing.get_context("spawn")
                 )
-            return self._executor, self._executor.submit(read_report, data, source, fmt)
+            return self._executor, self._executor.submit(parse_report_and_text, data, source, fmt)
         except (OSError, NotImplementedError) as error:
-            # A container without /dev/shm cannot make the pool's semaphores: slower, but read.
-            logger.warning("no reader processes (%s): reading documents in this process", error)
+            # A container without /dev/shm cannot make the pool's semaphores: slower, but parsed.
+            logger.warning("no worker processes (%s): parsing documents in this process", error)
             self._executor, self.processes = None, 0
             return self._submit(job)
 

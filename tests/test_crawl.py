@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.demoportal import DemoPortal
+from nianbao.demo.portal import DemoPortal
 from tests.archive_checks import assert_archive_backs_every_fetch, query
 from tests.conftest import FIXTURES, NIANBAO
 

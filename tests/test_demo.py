@@ -11,9 +11,8 @@ import sqlite3
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
-from crawler.demoportal import DemoPortal
+from nianbao.demo.portal import CATALOGUE, DEFAULT_DOCUMENTS, DemoPortal
 from parsers.template import APPLICANT_COLUMNS
 from tests.conftest import FIXTURES, NIANBAO
 
@@ -126,9 +125,11 @@ def test_demo_refuses_a_directory_it_did_not_make(tmp_path):
     assert (precious / "nianbao.db").read_bytes() == b"a journalist's database"
 
 
-def test_bundled_demo_documents_are_the_shared_reports():
-    # The demo's documents are copies of the shared reports: kept in step.
-    bundled = Path(__file__).resolve().parent.parent / "crawler" / "demo_documents"
-    for path in bundled.iterdir():
-        shared = FIXTURES / ("seeds" if path.suffix == ".txt" else "reports") / path.name
-        assert path.read_bytes() == shared.read_bytes(), path.name
+def test_demo_documents_are_links_to_the_fixtures():
+    """One copy of each report: the demo publishes the fixture files through relative links
+    (a wheel carries the files themselves), every file its catalogue places."""
+    for path in DEFAULT_DOCUMENTS.iterdir():
+        assert path.is_symlink() and not os.readlink(path).startswith("/"), path.name
+        target = path.resolve()
+        assert target.is_file() and target.parent.parent == FIXTURES.resolve(), path.name
+    assert {p.name for p in DEFAULT_DOCUMENTS.iterdir()} == {p.file for p in CATALOGUE}

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.demoportal import DOCX, PDF, DemoPortal, text_blocks
+from nianbao.demo.portal import DOCX, PDF, DemoPortal
+from nianbao.demo.render import Table, text_blocks
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -159,12 +160,8 @@ def test_requests_are_recorded_and_add_report_publishes_at_the_top(own_portal):
 
 
 def test_flattened_tables_become_rows_again():
-    assert list(text_blocks("标题\n规章\t0\t1\n\n")) == [
-        ("p", [["标题"]]),
-        ("table", [["规章", "0", "1"]]),
-        ("p", [[""]]),
-    ]
+    assert text_blocks("标题\n规章\t0\t1\n\n") == ["标题", Table.of([["规章", "0", "1"]]), ""]
     one_cell_per_line = "\t三、本年\n度办理结果\n\t0\n\n\t规章\n\t5\n"
-    assert list(text_blocks(one_cell_per_line)) == [
-        ("table", [["三、本年度办理结果", "0"], ["规章", "5"]])
+    assert text_blocks(one_cell_per_line) == [
+        Table.of([["三、本年度办理结果", "0"], ["规章", "5"]])
     ]

@@ -16,9 +16,9 @@ import pytest
 
 from archive.database import worker_database
 from archive.warc import short_host, writer_tag
-from crawler.demoportal import DEFAULT_DOCUMENTS, KINDS, DemoPortal
 from crawler.localredis import LocalRedis, redis_server_binary
 from crawler.run import CrawlLocked, crawl_lock
+from nianbao.demo.portal import DEFAULT_DOCUMENTS, KINDS, DemoPortal
 from tests.archive_checks import assert_archive_backs_every_fetch, query
 from tests.conftest import NIANBAO
 

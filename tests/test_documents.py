@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 import sys
 import time
@@ -19,19 +18,15 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from PIL import Image
 
+from nianbao.demo.render import report_blocks
+from nianbao.demo.word import SOFFICE, office_convert, write_docx
 from parsers import ParseError, parse_bytes, parse_path
-from parsers.documents import (
-    MAX_PAGE_OBJECTS,
-    MAX_PAGES,
-    join_wrapped,
-    layout_from_docx,
-    pdf_page_count,
-)
-from parsers.template import ACTIVE_FIELDS, APPLICANT_COLUMNS, application_rows
-from tests import reportgen
+from parsers.limits import MAX_PAGE_OBJECTS, MAX_PAGES
+from parsers.pdf import pdf_page_count
+from parsers.pdf_rows import join_wrapped
+from parsers.word import layout_from_docx
 from tests.conftest import FIXTURES, NIANBAO, assert_matches_expected, load_expected
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_office = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 HUAIAN = FIXTURES / "reports/huaian-2024.pdf"
 GOOD_HTML = FIXTURES / "reports/synthetic-city-2025.html"
@@ -50,186 +45,17 @@ def report_2021() -> dict:
     return report
 
 
-# ------------------------------------------------------------------------ DOCX writer
-
-
-def set_text(cell, *paragraphs: str) -> None:
-    """Cell text as separate paragraphs (a label broken over lines in Word)."""
-    cell.text = paragraphs[0] if paragraphs else ""
-    for text in paragraphs[1:]:
-        cell.add_paragraph(text)
-
-
-def merge(table, top: int, left: int, bottom: int, right: int, *paragraphs: str):
-    cell = table.cell(top, left).merge(table.cell(bottom, right))
-    set_text(cell, *paragraphs)
-    return cell
-
-
-def value_text(field: str, value) -> str:
-    text = reportgen.cell(value)
-    return f"+{text}" if field == "change" and isinstance(value, int) and value > 0 else text
-
-
-ACTIVE_GROUPS = {
-    "2019": [
-        ("（一）", ["regulations", "normative_documents"]),
-        ("（五）", ["licensing", "other_services"]),
-        ("（六）", ["punishment", "coercion"]),
-        ("（八）", ["fees"]),
-        ("（九）", ["procurement"]),
-    ],
-    "2021": [
-        ("（一）", ["regulations", "normative_documents"]),
-        ("（五）", ["licensing"]),
-        ("（六）", ["punishment", "coercion"]),
-        ("（八）", ["fees"]),
-    ],
-}
-
-
-def add_active_tables(document, report: dict, style: str | None) -> None:
-    """One table per 第二十条 item: a merged heading row, 信息内容 over two label columns,
-    and a parent label merged down over the rows a report adds (行政检查, 行政确认)."""
-    template = report["template"]
-    for item_number, items in ACTIVE_GROUPS[template]:
-        fields = ACTIVE_FIELDS[template][items[0]]
-        extras = {
-            i: [e for e in report["active_disclosure_extra"] if e["parent"] == i] for i in items
-        }
-        n_rows = 2 + sum(max(1, len(extras[i])) for i in items)
-        table = document.add_table(rows=n_rows, cols=2 + len(fields))
-        table.style = style
-        merge(table, 0, 0, 0, 1 + len(fields), f"第二十条第{item_number}项")
-        merge(table, 1, 0, 1, 1, "信息内容")
-        header = [reportgen.FIELD_HEADERS[f] for f in fields]
-        if template == "2021" and items[0] in reportgen.GROUPS_2021:
-            header = [reportgen.GROUPS_2021[items[0]]]
-        for k, text in enumerate(header):
-            set_text(table.cell(1, 2 + k), text)
-        row = 2
-        for item in items:
-            label = reportgen.ACTIVE_LABELS[item]
-            label = label[template] if isinstance(label, dict) else label
-            if extras[item]:
-                merge(table, row, 0, row + len(extras[item]) - 1, 0, label)
-                for extra in extras[item]:
-                    set_text(table.cell(row, 1), extra["label"])
-                    for k, field in enumerate(fields):
-                        set_text(table.cell(row, 2 + k), value_text(field, extra["values"][field]))
-                    row += 1
-                continue
-            merge(table, row, 0, row, 1, label)
-            values = report["active_disclosure"][item]
-            for k, field in enumerate(fields):
-                set_text(table.cell(row, 2 + k), value_text(field, values[field]))
-            row += 1
-
-
-# Applications table: label columns 0-2, applicant columns 3-9.
-GROUPS = {  # first row key → (group label paragraphs, keys under it)
-    "denied_state_secret": (("（三）不予", "公开"), 8),
-    "unable_not_held": (("（四）无法提供",), 3),
-    "rejected_petition": (("（五）不予处理",), 5),
-    "other_no_correction": (("（六）其他处理",), 3),
-}
-
-
-def add_applications_table(document, report: dict, style: str | None, broken: bool) -> None:
-    template = report["template"]
-    specs = [s for s in application_rows(template) if not (template == "2021" and s.key == "other")]
-    table = document.add_table(rows=3 + len(specs), cols=10)
-    table.style = style
-    merge(table, 0, 0, 2, 2, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
-    merge(table, 0, 3, 0, 9, "申请人情况")
-    merge(table, 1, 3, 2, 3, "自然人")
-    merge(table, 1, 4, 1, 8, "法人或其他组织")
-    merge(table, 1, 9, 2, 9, "总计")
-    for k, text in enumerate(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]):
-        set_text(table.cell(2, 4 + k), text)
-    first = 3 + next(i for i, s in enumerate(specs) if s.key == "granted")
-    last = 3 + next(i for i, s in enumerate(specs) if s.key == "total_processed")
-    merge(table, first, 0, last, 0, "三、", *"本年度办理结果")  # one character per line
-    row = 3
-    for spec in specs:
-        if spec.key in ("new_received", "carried_over", "carried_forward"):
-            merge(table, row, 0, row, 2, spec.label)
-        elif spec.key in ("granted", "partly_granted", "other", "total_processed"):
-            merge(table, row, 1, row, 2, spec.label)
-        else:
-            if spec.key in GROUPS:
-                paragraphs, size = GROUPS[spec.key]
-                merge(table, row, 1, row + size - 1, 1, *paragraphs)
-            label = spec.label
-            if spec.key == "denied_prohibited_by_law" and broken:
-                label = ("2.其他法律行政", "法规禁止公开")  # broken over two paragraphs
-            set_text(table.cell(row, 2), *([label] if isinstance(label, str) else label))
-        values = report["applications"][spec.key]
-        for k, column in enumerate(APPLICANT_COLUMNS):
-            set_text(table.cell(row, 3 + k), reportgen.cell(values[column]))
-        row += 1
-
-
-def add_review_table(document, report: dict, style: str | None) -> None:
-    table = document.add_table(rows=4, cols=15)
-    table.style = style
-    merge(table, 0, 0, 0, 4, "行政复议")
-    merge(table, 0, 5, 0, 14, "行政诉讼")
-    for k, text in enumerate(reportgen.REVIEW_HEADERS):
-        merge(table, 1, k, 2, k, text)
-        set_text(table.cell(2, 5 + k), text)
-        set_text(table.cell(2, 10 + k), text)
-    merge(table, 1, 5, 1, 9, "未经复议直接起诉")
-    merge(table, 1, 10, 1, 14, "复议后起诉")
-    for k, value in enumerate(reportgen.review_table(report)[-1]):
-        set_text(table.cell(3, k), value)
-
-
-def build_docx(report: dict, path: Path, ruled: bool = True) -> Path:
-    """The report as Word prints it; `ruled=False` draws the tables without borders (and
-    keeps each label in one paragraph: without rules a paragraph break inside a cell looks
-    like the next row)."""
-    style = "Table Grid" if ruled else None
-    document = docx.Document()
-    year = str(report["year"])
-    agency, rest = report["title"].split(year, 1)
-    document.add_paragraph(agency)  # the title over two lines, as printed
-    document.add_paragraph(year + rest)
-    document.add_paragraph("一、总体情况")
-    document.add_paragraph(f"{year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。")
-    document.add_paragraph("二、主动公开政府信息情况")
-    add_active_tables(document, report, style)
-    document.add_paragraph("三、收到和处理政府信息公开申请情况")
-    add_applications_table(document, report, style, broken=ruled)
-    document.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
-    add_review_table(document, report, style)
-    document.add_paragraph("五、存在的主要问题及改进情况")
-    document.add_paragraph("信息公开的及时性有待提高。")
-    document.add_paragraph("六、其他需要报告的事项")
-    document.add_paragraph("无。")
-    document.save(path)
-    return path
-
-
-def office_convert(paths: list[Path], target: str, outdir: Path) -> list[Path]:
-    profile = (outdir / "profile").as_uri()
-    subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target]
-        + ["--outdir", str(outdir), *map(str, paths)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return [outdir / f"{p.stem}.{target}" for p in paths]
-
-
 @pytest.fixture(scope="module")
 def docx_files(tmp_path_factory) -> dict[str, Path]:
+    """The reports as Word prints them; unruled: tables without borders, and the long label
+    on one line (without rules a line break in a cell looks like the next row)."""
     tmp = tmp_path_factory.mktemp("docx")
     return {
-        "2019": build_docx(report_2019(), tmp / "xihongmen-2020.docx"),
-        "2021": build_docx(report_2021(), tmp / "testcity-2025.docx"),
-        "2019-unruled": build_docx(report_2019(), tmp / "unruled-2020.docx", ruled=False),
+        "2019": write_docx(report_blocks(report_2019()), tmp / "xihongmen-2020.docx"),
+        "2021": write_docx(report_blocks(report_2021()), tmp / "testcity-2025.docx"),
+        "2019-unruled": write_docx(
+            report_blocks(report_2019(), wrapped=False), tmp / "unruled-2020.docx", ruled=False
+        ),
     }
 
 
@@ -533,6 +359,19 @@ def many_pages(tmp_path: Path) -> Path:
     return path
 
 
+def broken_last_page(pages: int) -> bytes:
+    """`pages` pages, the last with a MediaBox that is not numbers (same length, so the
+    cross-reference offsets still hold)."""
+    head, box, tail = minimal_pdf(pages).rpartition(b"0 0 595 842")
+    return head + b"0 0 595 /xy" + tail
+
+
+def damaged_page(tmp_path: Path) -> Path:
+    path = tmp_path / "damaged-page.pdf"
+    path.write_bytes(broken_last_page(3))
+    return path
+
+
 def stream_bomb(tmp_path: Path) -> Path:
     """A page whose 100 KB content stream inflates to 100 MB."""
     inflate = zlib.compressobj(9)
@@ -586,6 +425,7 @@ HOSTILE = {
     "huge": (huge_file, "refused: file is 200 MB", None),
     "not-word": (not_word_zip, "not a Word document", None),
     "stream-bomb": (stream_bomb, "refused: a PDF stream expands beyond 64 MB", None),
+    "damaged-page": (damaged_page, "damaged PDF: ", None),
     "html-as-pdf": (html_error_page, None, "template unknown"),
     "many-pages": (many_pages, None, f"only the first {MAX_PAGES} of {MAX_PAGES + 50} pages"),
     "scanned": (scanned_pdf, None, "scanned: no text layer"),
@@ -615,6 +455,13 @@ def test_page_count_is_capped_with_a_warning(tmp_path):
     assert pdf_page_count(path.read_bytes()) == MAX_PAGES + 50
     parsed = parse_path(path)
     assert f"only the first {MAX_PAGES} of {MAX_PAGES + 50} pages read" in parsed["warnings"]
+
+
+def test_pages_beyond_the_cap_are_never_read():
+    """Reading stops at MAX_PAGES: a damaged page after them cannot fail the file (nor can
+    100,000 pages after them take minutes)."""
+    parsed = parse_bytes(broken_last_page(MAX_PAGES + 1), "capped.pdf")
+    assert f"only the first {MAX_PAGES} of {MAX_PAGES + 1} pages read" in parsed["warnings"]
 
 
 def test_scanned_pdf_has_no_text_layer_and_no_template(tmp_path):

@@ -3,9 +3,9 @@
 import lxml.html
 import pytest
 
+from nianbao.demo import render
 from parsers import parse_bytes
 from parsers.html import decode_html, table_rows
-from tests import reportgen
 from tests.conftest import FIXTURES, assert_matches_expected, load_expected
 
 HTML_REPORTS = sorted(FIXTURES.glob("reports/*.html"))
@@ -61,7 +61,7 @@ def _report() -> dict:
 @pytest.mark.parametrize("charset", ["gbk", "gb2312", None, 'GBK"', "utf-8"])
 def test_gbk_pages_with_and_without_a_declared_charset(charset):
     report = _report()
-    page = reportgen.as_html(report, charset=charset if charset != "utf-8" else "utf-8")
+    page = render.html_page(render.report_blocks(report), report["title"], charset=charset)
     if charset == 'GBK"':  # a malformed meta tag: stray quote, no closing
         page = page.replace('charset=GBK"">', "charset=GBK\"'>")
     data = page.encode("utf-8" if charset == "utf-8" else "gbk")
@@ -72,7 +72,7 @@ def test_gbk_pages_with_and_without_a_declared_charset(charset):
 
 def test_labels_split_by_br_are_read_whole():
     report = _report()
-    page = reportgen.as_html(report, br_every=4)
+    page = render.html_page(render.report_blocks(report), report["title"], br_every=4)
     assert "本年新<br/>" in page or "<br/>" in page
     parsed = parse_bytes(page.encode(), "br.html")
     assert_matches_expected(parsed, report)

@@ -2,9 +2,9 @@
 
 import pytest
 
+from nianbao.demo import render
 from parsers import parse_bytes
 from parsers.layout import layout_from_text
-from tests import reportgen
 from tests.conftest import FIXTURES, assert_matches_expected, differences, load_expected
 
 SEEDS = sorted(FIXTURES.glob("seeds/*.txt"))
@@ -36,7 +36,7 @@ REAL = {
 @pytest.mark.parametrize("which", REAL)
 def test_every_shape_carries_every_value(shape, which):
     report = _report(REAL[which])
-    text = getattr(reportgen, shape)(report)
+    text = getattr(render, shape)(render.report_blocks(report))
     parsed = parse_bytes(text.encode("utf-8"), f"{which}.txt")
     assert_matches_expected(parsed, report)
     assert parsed["title"] == report["title"]
@@ -45,13 +45,15 @@ def test_every_shape_carries_every_value(shape, which):
 @pytest.mark.parametrize("which", ["2019-extras", "2021", "2021-pdf"])
 def test_one_cell_per_line(which):
     report = _report(REAL[which])  # no blank cells: this shape drops them
-    parsed = parse_bytes(reportgen.as_cell_per_line(report).encode(), "x.txt")
+    parsed = parse_bytes(render.as_cell_per_line(render.report_blocks(report)).encode(), "x.txt")
     assert_matches_expected(parsed, report)
 
 
 def test_labels_broken_over_lines_are_joined():
     report = _report(REAL["2021"])
-    text = reportgen.as_indented_cells(report, width=3)  # 本年新 / 收政府 / 信息公 ...
+    text = render.as_indented_cells(
+        render.report_blocks(report), width=3
+    )  # 本年新 / 收政府 / 信息公 ...
     assert "本年新收政府信息公开申请数量" not in text  # every label is broken
     parsed = parse_bytes(text.encode(), "broken.txt")
     assert parsed["applications"]["new_received"]["total"] == 14069
@@ -90,7 +92,7 @@ def test_units_signs_and_blank_markers():
 
 def test_misaligned_row_is_repaired_with_a_warning():
     report = _report(REAL["2021"])
-    text = reportgen.as_tab_rows(report)
+    text = render.as_tab_rows(render.report_blocks(report))
     # Shift one row by an empty cell and lose its total: 6 values where 7 belong.
     text = text.replace(
         "（一）予以公开\t5345\t129\t0\t41\t19\t14\t5548",
@@ -104,7 +106,7 @@ def test_misaligned_row_is_repaired_with_a_warning():
 def test_checks_report_tables_that_do_not_add_up():
     report = _report(REAL["2021"])
     report["applications"]["granted"]["total"] = 9999
-    parsed = parse_bytes(reportgen.as_tab_rows(report).encode(), "bad-sum.txt")
+    parsed = parse_bytes(render.as_tab_rows(render.report_blocks(report)).encode(), "bad-sum.txt")
     checks = {c["name"]: c["ok"] for c in parsed["checks"]}
     assert checks["row_total_granted"] is False
     assert checks["processed_total_total"] is False

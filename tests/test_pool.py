@@ -7,22 +7,22 @@ import asyncio
 import pytest
 
 from parsers import ParseError
-from parsers.pool import ReaderPool
-from parsers.text import read_report
+from parsers.body_text import parse_report_and_text
+from parsers.pool import ParserPool
 from tests.conftest import FIXTURES
 
 EXPECTED_NEW = 154  # pingtan-2025.expected.json: 新收政府信息公开申请数量, total
 
 
-def test_worker_processes_read_reports_and_raise_parse_errors():
+def test_worker_processes_parse_reports_and_raise_parse_errors():
     page = FIXTURES / "reports" / "pingtan-2025.html"
     data = page.read_bytes()
-    pool = ReaderPool(1)
+    pool = ParserPool(1)
 
     async def read_both():
         return await asyncio.gather(
-            pool.read(data, str(page)),
-            pool.read(b"%PDF-1.4 truncated", "broken.pdf"),
+            pool.parse(data, str(page)),
+            pool.parse(b"%PDF-1.4 truncated", "broken.pdf"),
             return_exceptions=True,
         )
 
@@ -30,23 +30,23 @@ def test_worker_processes_read_reports_and_raise_parse_errors():
         in_worker, broken = asyncio.run(read_both())
     finally:
         pool.close()
-    assert in_worker == read_report(data, str(page))
+    assert in_worker == parse_report_and_text(data, str(page))
     assert in_worker.report["applications"]["new_received"]["total"] == EXPECTED_NEW
     assert isinstance(broken, ParseError)
 
 
-def test_pool_of_zero_reads_in_process():
+def test_pool_of_zero_parses_in_process():
     with pytest.raises(ParseError):
-        asyncio.run(ReaderPool(0).read(b"", "empty.html"))
+        asyncio.run(ParserPool(0).parse(b"", "empty.html"))
 
 
-def test_read_all_keeps_the_order_of_the_documents():
+def test_parse_all_keeps_the_order_of_the_documents():
     pages = sorted((FIXTURES / "reports").glob("*.html"))
     jobs = [(page.name, page.read_bytes(), str(page), None) for page in pages]
     jobs.insert(1, ("broken.pdf", b"%PDF-1.4 truncated", "broken.pdf", "pdf"))
-    pool = ReaderPool(2)
+    pool = ParserPool(2)
     try:
-        results = list(pool.read_all(jobs, window=2))
+        results = list(pool.parse_all(jobs, window=2))
     finally:
         pool.close()
     assert [key for key, _ in results] == [key for key, *_ in jobs]
@@ -56,14 +56,14 @@ def test_read_all_keeps_the_order_of_the_documents():
     assert pingtan == EXPECTED_NEW
 
 
-def test_without_worker_processes_documents_are_read_in_process(monkeypatch):
+def test_without_worker_processes_documents_are_parsed_in_process(monkeypatch):
     # What a container without /dev/shm does to multiprocessing's semaphores.
     def no_semaphores(*args, **kwargs):
         raise OSError(38, "Function not implemented")
 
     monkeypatch.setattr("parsers.pool.ProcessPoolExecutor", no_semaphores)
     page = FIXTURES / "reports" / "pingtan-2025.html"
-    pool = ReaderPool(2)
-    [(_, read)] = list(pool.read_all([("page", page.read_bytes(), str(page), None)]))
+    pool = ParserPool(2)
+    [(_, read)] = list(pool.parse_all([("page", page.read_bytes(), str(page), None)]))
     assert pool.processes == 0
     assert read.report["applications"]["new_received"]["total"] == EXPECTED_NEW

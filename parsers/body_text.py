@@ -9,18 +9,18 @@ import trafilatura
 
 from parsers.html import decode_html
 from parsers.layout import Layout
-from parsers.read import layout_from_bytes, read_bytes
+from parsers.parse import parse_with_layout
 from parsers.report import is_report
 
 
-class ReadReport(NamedTuple):
+class ReportWithText(NamedTuple):
     report: dict
     extractor: str
     text: str
 
 
-def extract_text(data: bytes, fmt: str, name: str = "", layout: Layout | None = None):
-    """(extractor, text) of a document's body; `layout` spares reading a document twice."""
+def body_text(data: bytes, fmt: str, layout: Layout) -> tuple[str, str]:
+    """(extractor, text) of a document's body; `layout` is what its reader made of it."""
     if fmt == "html":
         html = decode_html(data)
         text = trafilatura.extract(
@@ -28,18 +28,18 @@ def extract_text(data: bytes, fmt: str, name: str = "", layout: Layout | None = 
         )
         if text:
             return f"trafilatura {trafilatura.__version__}", text
-    if layout is None:
-        layout, _ = layout_from_bytes(data, name, fmt)
     return "nianbao layout", "\n".join(t for t in layout.row_texts() if t)
 
 
-def read_report(data: bytes, source: str, fmt: str | None = None) -> ReadReport | None:
+def parse_report_and_text(
+    data: bytes, source: str, fmt: str | None = None
+) -> ReportWithText | None:
     """A fetched document → its report and body text, or None when it is not a 年报.
 
     Reads the document once (a PDF costs far more to read than to parse) and extracts text
     only for reports. Raises ParseError when the bytes cannot be read."""
-    report, layout = read_bytes(data, source, fmt)
+    report, layout = parse_with_layout(data, source, fmt)
     if not is_report(report):
         return None
-    extractor, text = extract_text(data, report["format"], source, layout)
-    return ReadReport(report, extractor, text)
+    extractor, text = body_text(data, report["format"], layout)
+    return ReportWithText(report, extractor, text)

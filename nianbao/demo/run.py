@@ -12,8 +12,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.demoportal import DemoPortal
 from crawler.run import setting_args
+from nianbao.demo.portal import DemoPortal
 from nianbao.serve import PortInUse, check_port_free
 
 # A local portal needs no throttling; the delay still keeps the crawl polite in form.

@@ -1,0 +1,140 @@
+"""The demo portal's HTTP side: a threaded server on the standard library that moves bytes.
+
+What a URL answers is the site's business (DemoPortal.answer); this module carries requests to
+it, answers conditional GETs as RFC 9110 says, and closes keep-alive connections on stop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import sys
+import threading
+import time
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple, Protocol
+
+
+class Answer(NamedTuple):
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class Site(Protocol):
+    """What the server asks of the site it serves."""
+
+    latency: float  # seconds to wait before answering (a slow portal)
+
+    def record(self, method: str, target: str, headers: dict) -> None: ...
+
+    def answer(self, method: str, target: str, headers: dict, payload: bytes = b"") -> Answer: ...
+
+
+def conditional_answer(
+    body: bytes, content_type: str, modified: int, request_headers: dict
+) -> Answer:
+    """200 with validators (ETag, Last-Modified), or 304 when the client's copy is current."""
+    etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+    common = {"ETag": etag, "Last-Modified": formatdate(modified, usegmt=True)}
+    lowered = {k.lower(): v for k, v in request_headers.items()}
+    if not_modified(lowered, etag, modified):
+        return Answer(304, common, b"")
+    return Answer(200, {"Content-Type": content_type, **common}, body)
+
+
+def not_modified(headers: dict[str, str], etag: str, modified: int) -> bool:
+    """RFC 9110: If-None-Match decides when present; If-Modified-Since only without it."""
+    if "if-none-match" in headers:
+        tags = [t.strip().removeprefix("W/") for t in headers["if-none-match"].split(",")]
+        return "*" in tags or etag in tags
+    if "if-modified-since" in headers:
+        try:
+            since = parsedate_to_datetime(headers["if-modified-since"]).timestamp()
+        except (TypeError, ValueError):
+            return False
+        return modified <= since
+    return False
+
+
+class QuietServer(ThreadingHTTPServer):
+    """Clients that hang up mid-answer (a crawl killed, a timeout) are no error worth printing.
+
+    It keeps its open connections, so that stop() can end keep-alive ones too."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], site: Site):
+        super().__init__(address, handler_for(site))
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # a bug in the portal: show it
+
+    def close_connections(self) -> None:
+        """Keep-alive connections would otherwise go on being served after shutdown()."""
+        with self.connections_lock:
+            for connection in list(self.connections):
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+class PortalHandler(BaseHTTPRequestHandler):
+    """Moves bytes between the socket and the site's answer(); logs nothing."""
+
+    site: Site
+    server: QuietServer
+    protocol_version = "HTTP/1.1"  # keep-alive, as real portals; every answer has a length
+    server_version = "nginx"
+
+    def version_string(self) -> str:
+        return self.server_version  # no "Python/3.x": portals say nginx or Apache
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.connections.discard(self.connection)
+        super().finish()
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_HEAD(self) -> None:
+        self._serve("HEAD")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def log_message(self, format: str, *args) -> None:
+        pass  # tests and `make demo` keep stderr for their own messages
+
+    def _serve(self, method: str) -> None:
+        headers = dict(self.headers.items())
+        self.site.record(method, self.path, headers)
+        length = int(self.headers.get("Content-Length") or 0)
+        payload = self.rfile.read(length) if length > 0 else b""
+        if self.site.latency:
+            time.sleep(self.site.latency)
+        answer = self.site.answer(method, self.path, headers, payload)
+        self.send_response(answer.status)
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
+        if answer.status != 304:
+            self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        if method != "HEAD" and answer.status != 304:
+            self.wfile.write(answer.body)
+
+
+def handler_for(site: Site) -> type[PortalHandler]:
+    """A handler class bound to one site (http.server makes a handler per request)."""
+    return type("Handler", (PortalHandler,), {"site": site})

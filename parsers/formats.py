@@ -1,0 +1,99 @@
+"""Which format a document is, and which reader makes its Layout.
+
+The format is told by the bytes first (a `.pdf` that is really an HTML error page is read as
+HTML), then by the file name; READERS says which reader makes the Layout of each format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from parsers.html import layout_from_html
+from parsers.layout import Layout, layout_from_text
+from parsers.limits import ParseError, refuse_size
+from parsers.office import layout_from_word
+from parsers.pdf import layout_from_pdf
+
+_HTML_SNIFF = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta)[\s>/]", re.I)
+_HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
+
+
+def sniff_format(data: bytes, name: str = "") -> str:
+    """One of html, txt, pdf, docx, doc, wps — by content, then by name."""
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if _HTML_SNIFF.search(head):
+        return "html"
+    suffix = Path(name).suffix.lower()
+    if suffix in _HTML_SUFFIXES:
+        return "html"
+    if suffix in (".pdf", ".docx", ".doc", ".wps"):
+        return suffix[1:]
+    return "txt"
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
+    return controls > len(sample) * 0.05 or sample.count("\ufffd") > len(sample) * 0.05
+
+
+def _layout_from_plain_text(data: bytes) -> Layout:
+    text = decode_text(data)
+    if _looks_binary(text):
+        raise ParseError("not text: binary content")
+    return layout_from_text(text)
+
+
+def _layout_from_html_bytes(data: bytes) -> Layout:
+    try:
+        return layout_from_html(data)
+    except (ValueError, TypeError) as error:
+        raise ParseError(f"unreadable HTML: {error}") from error
+
+
+# The reader of each format. The PDF and Word readers import their libraries when first
+# called: a crawl of HTML pages never loads pdfminer or python-docx.
+READERS: dict[str, Callable[[bytes], Layout]] = {
+    "txt": _layout_from_plain_text,
+    "html": _layout_from_html_bytes,
+    "pdf": layout_from_pdf,
+    "docx": partial(layout_from_word, fmt="docx"),
+    "doc": partial(layout_from_word, fmt="doc"),
+    "wps": partial(layout_from_word, fmt="wps"),
+}
+
+
+def layout_from_bytes(data: bytes, name: str = "", fmt: str | None = None) -> tuple[Layout, str]:
+    """The Layout of a document and the format it was read as."""
+    refuse_size(len(data))
+    fmt = fmt or sniff_format(data, name)
+    if not data.strip():
+        raise ParseError("empty file")
+    reader = READERS.get(fmt)
+    if reader is None:
+        raise ParseError(f"unsupported document format: {fmt}")
+    return reader(data), fmt

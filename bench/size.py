@@ -11,7 +11,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-DOCUMENTS = Path(__file__).resolve().parent.parent / "crawler" / "demo_documents"
+DOCUMENTS = Path(__file__).resolve().parent.parent / "nianbao" / "demo" / "documents"
 CONTENT_TYPES = {
     ".html": "text/html",
     ".txt": "text/plain; charset=utf-8",

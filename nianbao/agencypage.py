@@ -8,6 +8,8 @@ that table is there.
 
 from __future__ import annotations
 
+import json
+
 # The series drawn: (figures column, legacy_figures key, label, colour).
 SERIES = (
     ("new_received", "applications", "新收申请 requests received", "#1f77b4"),
@@ -91,4 +93,10 @@ async def agency_page(db, agency_id: int) -> dict | None:
     missing = []
     if by_year:
         missing = [y for y in range(min(by_year), max(by_year)) if y not in by_year]
-    return {"reports": reports, "chart": chart(by_year), "missing_years": missing}
+    names = (await db.execute("select names from agencies where id = ?", [agency_id])).first()
+    return {
+        "reports": reports,
+        "chart": chart(by_year),
+        "missing_years": missing,
+        "names": json.loads(names[0] or "[]") if names else [],
+    }

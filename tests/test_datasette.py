@@ -39,19 +39,22 @@ def site(tmp_path_factory):
         stderr=open(data / "serve.log", "w"),
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        server.kill()
-        pytest.fail("datasette did not start")
+    wait_for_server(base, server)
     yield base, data, urls
     server.terminate()
     server.wait(10)
+
+
+def wait_for_server(base: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    pytest.fail("datasette did not start")
 
 
 def get(url: str) -> bytes:

@@ -55,7 +55,13 @@ def test_demo_crawls_builds_and_parses_every_demo_report(tmp_path):
         assert len(reports) == demo_report_count()
         assert {fmt for *_, fmt in reports} == {"html", "pdf", "docx"}
         expected = expected_reports()
+        # A year the catalogue makes by editing a fixture has no expected JSON of its own
+        # (tests/test_report_pages.py checks it)
+        derived = {p.title for p in CATALOGUE if p.edits}
+        titles = dict(db.execute("select id, title from reports").fetchall())
         for report_id, agency, year, _ in reports:
+            if titles[report_id] in derived:
+                continue
             want = expected_for(agency, year, expected)["applications"]
             rows = db.execute(
                 f"select row, {', '.join(APPLICANT_COLUMNS)} from applications where report_id = ?",

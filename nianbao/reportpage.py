@@ -7,8 +7,10 @@ the row and cell they concern. The HTML is the template row-nianbao-reports.html
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+from pathlib import Path
 
 from archive.labels import (
     ACTIVE_FIELD_LABELS,
@@ -19,6 +21,7 @@ from archive.labels import (
     REVIEW_KIND_LABELS,
     REVIEW_OUTCOME_LABELS,
 )
+from nianbao.pdfpage import archived_pdf_page
 from parsers.template import (
     ACTIVE_FIELDS,
     APPLICANT_COLUMNS,
@@ -196,6 +199,24 @@ def review_table(rows: dict[str, dict], attached: dict) -> dict:
     }
 
 
+async def pdf_page(db, report: dict) -> int | None:
+    """The page of the archived PDF that prints table 三, or None (not a PDF, no text layer)."""
+    if report.get("format") != "pdf" or report.get("fetch_id") is None or not db.path:
+        return None
+    fetch = (
+        await db.execute(
+            "select warc_file, warc_offset from fetches where id = ?", [report["fetch_id"]]
+        )
+    ).first()
+    if fetch is None:
+        return None
+    warc_dir = str(Path(db.path).parent / "warc")
+    try:
+        return await asyncio.to_thread(archived_pdf_page, warc_dir, *fetch)
+    except (OSError, ValueError):  # the archive is not beside the database: no page to give
+        return None
+
+
 async def report_page(db, report_id: int) -> dict | None:
     """Everything row-nianbao-reports.html shows beyond the report's own columns."""
     found = (await db.execute("select * from reports where id = ?", [report_id])).first()
@@ -228,6 +249,7 @@ async def report_page(db, report_id: int) -> dict | None:
         "active": active_table(template, active, attached) if tables else [],
         "review": review_table({r["kind"]: r for r in reviews}, attached) if tables else None,
         "report_notes": attached["report"],
+        "pdf_page": await pdf_page(db, report),
         "checks": {
             "passed": sum(1 for c in checks if c["ok"] == 1),
             "failed": sum(1 for c in checks if c["ok"] == 0),

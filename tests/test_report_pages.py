@@ -158,3 +158,18 @@ def test_home_and_reports_pages_are_fit_for_reading(demo, page):
     assert "title" in " ".join(headers) and not {"text", "overview"} & {h.strip() for h in headers}
     assert not page.locator("details.about-table").get_attribute("open")  # folded away
     page.screenshot(path=str(ARTIFACTS / "reports-table.png"))
+
+
+def test_a_pdf_report_links_to_the_page_that_prints_table_three(demo, page):
+    import pdfplumber
+
+    base, data = demo
+    page.goto(f"{base}/nianbao/reports/{report_id(data, '淮安市', 2024)}")
+    href = page.locator(".report-links a", has_text="archived copy").get_attribute("href")
+    path, _, number = href.partition("#page=")
+    response = page.request.get(base + path)
+    assert response.headers["content-type"].startswith("application/pdf")
+    with pdfplumber.open(io.BytesIO(response.body())) as pdf:
+        texts = ["".join((p.extract_text() or "").split()) for p in pdf.pages]
+    first = next(n for n, text in enumerate(texts, 1) if "本年新收" in text)
+    assert number == str(first)

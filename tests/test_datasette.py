@@ -5,25 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from archive.build import build
-from tests.conftest import FIXTURES, NIANBAO, ROOT
+from tests.conftest import FIXTURES, ROOT
 from tests.sample_archive import DOCUMENTS, write_sample_archive
+from tests.serving import serving
 
 ARTIFACTS = ROOT / "artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -32,29 +24,8 @@ def site(tmp_path_factory):
     urls = write_sample_archive(data)
     summary = build(data)
     assert summary.reports == len(DOCUMENTS)
-    port = free_port()
-    server = subprocess.Popen(
-        [NIANBAO, "serve", "--data", str(data), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=open(data / "serve.log", "w"),
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_for_server(base, server)
-    yield base, data, urls
-    server.terminate()
-    server.wait(10)
-
-
-def wait_for_server(base: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    pytest.fail("datasette did not start")
+    with serving(data) as base:
+        yield base, data, urls
 
 
 def get(url: str) -> bytes:

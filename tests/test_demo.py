@@ -15,6 +15,7 @@ import urllib.request
 from nianbao.demo.portal import CATALOGUE, DEFAULT_DOCUMENTS, DemoPortal
 from parsers.template import APPLICANT_COLUMNS
 from tests.conftest import FIXTURES, NIANBAO
+from tests.serving import build_demo
 
 
 def free_port() -> int:
@@ -43,12 +44,7 @@ def expected_for(agency: str, year: int, expected: list[dict]) -> dict:
 
 def test_demo_crawls_builds_and_parses_every_demo_report(tmp_path):
     data = tmp_path / "demo"
-    result = subprocess.run(
-        [NIANBAO, "demo", "--data", str(data), "--portal-port", "0", "--no-serve"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = build_demo(data)
     assert result.returncode == 0, result.stderr[-3000:]
     with sqlite3.connect(data / "nianbao.db") as db:
         reports = db.execute("select id, agency, year, format from reports").fetchall()

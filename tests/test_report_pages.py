@@ -10,14 +10,13 @@ import csv
 import io
 import json
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from parsers.template import APPLICANT_COLUMNS
-from tests.conftest import FIXTURES, NIANBAO, ROOT
-from tests.test_datasette import free_port, wait_for_server
+from tests.conftest import FIXTURES, ROOT
+from tests.serving import build_demo, serving
 
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -35,26 +34,10 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     data = tmp_path_factory.mktemp("demo") / "data"
-    built = subprocess.run(
-        [NIANBAO, "demo", "--data", str(data), "--portal-port", "0", "--no-serve"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    built = build_demo(data)
     assert built.returncode == 0, built.stderr[-3000:]
-    port = free_port()
-    server = subprocess.Popen(
-        [NIANBAO, "serve", "--data", str(data), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=open(data / "serve.log", "w"),
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_server(base, server)
+    with serving(data) as base:
         yield base, data
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from archive.labels import ACTIVE_FIELD_LABELS
 from parsers.template import (
     ACTIVE_FIELDS,
     APPLICANT_COLUMNS,
@@ -170,19 +171,8 @@ ACTIVE_LABELS = {
     "fees": "行政事业性收费",
     "procurement": "政府集中采购",
 }
-FIELD_HEADERS = {
-    "new_made": "本年新制作数量",
-    "new_published": "本年新公开数量",
-    "total_published": "对外公开总数量",
-    "previous_year": "上一年项目数量",
-    "change": "本年增/减",
-    "decisions": "处理决定数量",
-    "projects": "采购项目数量",
-    "amount": "采购总金额",
-    "issued": "本年制发件数",
-    "repealed": "本年废止件数",
-    "in_force": "现行有效件数",
-}
+# The form's column headers (archive.labels); the 2019 form heads procurement's money so.
+FIELD_HEADERS = {**ACTIVE_FIELD_LABELS, "amount": "采购总金额"}
 # The 2021 form heads some items with one column of its own.
 HEADERS_2021 = {
     "licensing": "本年处理决定数量",

@@ -194,8 +194,8 @@ def main(cache: Path = Path("/tmp/nianbao-bench")) -> dict[str, float]:
     print(f"facets: 400,000 reports, 10 million applications rows, {made}")
     for page, seconds in timings.items():
         print(
-            f"facets: {page}: {seconds * 1000:.0f} ms  (goal < {PAGES[page]} ms; "
-            f"made anew, past the page cache: {fresh[page] * 1000:.0f} ms)"
+            f"facets: {page}: {fresh[page] * 1000:.0f} ms made anew, "
+            f"{seconds * 1000:.0f} ms seen again (page cache)  (goal < {PAGES[page]} ms)"
         )
     return timings
 

@@ -8,7 +8,8 @@ write-ahead log: a commit changes one of them), and the pages a newcomer opens f
 table with the facets metadata.yml gives it — are made once when the server starts.
 
 Not kept: requests with a cookie (an actor may see other pages), `Cache-Control: no-cache`
-(a reader or the bench asking for a fresh page), streamed or large responses, errors.
+(a reader or the bench asking for a fresh page), responses that set a cookie, streamed or
+large responses, errors.
 """
 
 from __future__ import annotations
@@ -85,8 +86,9 @@ class PageCache:
             await send(message)
 
         await self.app(scope, receive, keep)
-        status = messages[0].get("status") if messages else None
-        if status == 200 and size <= MAX_BYTES:
+        start = messages[0] if messages else {}
+        sets_cookie = any(name.lower() == b"set-cookie" for name, _ in start.get("headers", []))
+        if start.get("status") == 200 and size <= MAX_BYTES and not sets_cookie:
             self.pages[key] = messages
             while len(self.pages) > MAX_PAGES:
                 self.pages.popitem(last=False)

@@ -111,3 +111,30 @@ def test_a_reparsed_report_is_searched_by_its_new_text(tmp_path, seed_report):
     size = db.execute("select count(*) from sqlite_master where name = 'texts'").fetchone()[0]
     assert size == 0  # the text is stored once, in reports.text
     close_database(db)
+
+
+def test_a_page_seen_again_shows_what_a_build_wrote_since(tmp_path, seed_report):
+    """nianbao.pagecache keeps pages only until the database files change."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    path = tmp_path / "nianbao.db"
+    db = open_database(path)
+    store(db, a_year(seed_report, "索镇", 2020), "http://town.test/2020.html")
+
+    async def count(datasette) -> int:
+        response = await datasette.client.get("/nianbao/reports.json?_size=0")
+        return response.json()["filtered_table_rows_count"]
+
+    async def scenario() -> list[int]:
+        datasette = Datasette([str(path)])
+        seen = [await count(datasette), await count(datasette)]
+        store(db, a_year(seed_report, "索镇", 2021), "http://town.test/2021.html")
+        seen.append(await count(datasette))
+        warming = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        await asyncio.gather(*warming)  # the default pages it makes in the background
+        return seen
+
+    assert asyncio.run(scenario()) == [1, 1, 2]
+    close_database(db)

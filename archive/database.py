@@ -14,7 +14,7 @@ import sqlite_utils
 
 from archive import figures
 from archive.derived import assign_agency, refresh_agency
-from archive.labels import REVIEW_KIND_LABELS
+from archive.labels import ACTIVE_FIELD_LABELS, REVIEW_KIND_LABELS
 from archive.provenance import Provenance
 from archive.search import index_text
 from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_KINDS, REVIEW_OUTCOMES
@@ -106,14 +106,20 @@ SCHEMA: dict[str, dict] = {
             "other_matters": str,
             "agency_id": int,
             "extractor": str,
+            "missing_rows": str,
+            "ocr": str,
         },
         "pk": "id",
         "foreign_keys": [("fetch_id", "fetches", "id"), ("agency_id", "agencies", "id")],
+        # (year, facet column): the facets of one year's reports read an index, not the rows
         "indexes": [
             ["agency_id", "year"],
             ["url"],
             ["sha256"],
-            ["year"],
+            ["year", "province"],
+            ["year", "template"],
+            ["year", "format"],
+            ["year", "checks_failed"],
             ["province"],
             ["template"],
             ["portal"],
@@ -131,6 +137,10 @@ SCHEMA: dict[str, dict] = {
         "columns": {"key": str, "label": str, "position": int},
         "pk": "key",
     },
+    "active_fields": {
+        "columns": {"key": str, "label": str},
+        "pk": "key",
+    },
     "applications": {
         # year and province repeat the report's: a CSV of one year needs no join, and facets
         # on a million rows read a covering index instead of joining reports.
@@ -145,7 +155,13 @@ SCHEMA: dict[str, dict] = {
         },
         "pk": "id",
         "foreign_keys": [("report_id", "reports", "id"), ("row", "application_rows", "key")],
-        "indexes": [["report_id"], ["row"], ["year", "row"], ["province", "row"]],
+        "indexes": [
+            ["report_id"],
+            ["row"],
+            ["year", "row"],
+            ["province", "row"],
+            ["year", "province", "row"],
+        ],
     },
     "active_disclosure": {
         "columns": {
@@ -157,7 +173,7 @@ SCHEMA: dict[str, dict] = {
             "value": float,
         },
         "pk": "id",
-        "foreign_keys": [("report_id", "reports", "id")],
+        "foreign_keys": [("report_id", "reports", "id"), ("field", "active_fields", "key")],
         "indexes": [["report_id"], ["item"]],
     },
     "review_litigation": {
@@ -232,6 +248,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     # Before this schema the body text was stored a second time, in texts.text.
     if db["texts"].exists():
         db["texts"].drop()
+    older = [name for name in SCHEMA if db[name].exists()]
     for name, spec in SCHEMA.items():
         table = db[name]
         if not table.exists():
@@ -241,16 +258,17 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 foreign_keys=spec.get("foreign_keys"),
                 if_not_exists=True,
             )
-        else:
-            missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
-            for column, kind in missing.items():
-                table.add_column(column, kind)
-            _add_foreign_keys(db, name, spec)
-        for columns in spec.get("indexes", []):
-            table.create_index(columns, if_not_exists=True)
-        for columns in spec.get("unique_indexes", []):
-            table.create_index(columns, unique=True, if_not_exists=True)
+        missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
+        for column, kind in missing.items():
+            table.add_column(column, kind)
     _fill_lookup_tables(db)
+    for name in older:  # once the lookup tables they point to are filled
+        _add_foreign_keys(db, name, SCHEMA[name])
+    for name, spec in SCHEMA.items():
+        for columns in spec.get("indexes", []):
+            db[name].create_index(columns, if_not_exists=True)
+        for columns in spec.get("unique_indexes", []):
+            db[name].create_index(columns, unique=True, if_not_exists=True)
     ensure_search_index(db)
 
 
@@ -277,6 +295,25 @@ def _fill_lookup_tables(db: sqlite_utils.Database) -> None:
         ),
         pk="key",
     )
+    db["active_fields"].upsert_all(
+        ({"key": k, "label": label} for k, label in ACTIVE_FIELD_LABELS.items()), pk="key"
+    )
+
+
+# Lookup table of each column that refers to one: a key no lookup row names yet (a parser
+# newer than this schema) gets a row without a label, rather than the report being refused.
+LOOKUPS = {
+    "applications": ("row", "application_rows"),
+    "review_litigation": ("kind", "review_kinds"),
+    "active_disclosure": ("field", "active_fields"),
+}
+
+
+def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    column, lookup = LOOKUPS[table]
+    keys = {row[column] for row in rows}
+    db[lookup].insert_all(({"key": key} for key in keys), pk="key", ignore=True)
+    db[table].insert_all(rows)
 
 
 FTS_TABLE = "reports_fts"
@@ -431,7 +468,13 @@ def _report_row(
         "overview": sections.get("overview"),
         "problems": sections.get("problems"),
         "other_matters": sections.get("other"),
+        "missing_rows": _json_or_none(report.get("missing_rows")),
+        "ocr": _json_or_none(report.get("ocr")),
     }
+
+
+def _json_or_none(value) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def store_report(
@@ -492,7 +535,7 @@ def _insert_tables(
     db: sqlite_utils.Database, report_id: int, report: dict, province: str | None = None
 ) -> None:
     labels = {spec.key: spec.label for spec in APPLICATION_ROWS}
-    db["applications"].insert_all(
+    applications = [
         {
             "report_id": report_id,
             "year": report.get("year"),
@@ -502,7 +545,8 @@ def _insert_tables(
             **values,
         }
         for key, values in (report.get("applications") or {}).items()
-    )
+    ]
+    _insert_rows(db, "applications", applications)
     active = [
         {"report_id": report_id, "item": item, "parent": None, "field": field, "value": value}
         for item, fields in (report.get("active_disclosure") or {}).items()
@@ -519,11 +563,12 @@ def _insert_tables(
         for extra in report.get("active_disclosure_extra") or []
         for field, value in extra["values"].items()
     ]
-    db["active_disclosure"].insert_all(active)
-    db["review_litigation"].insert_all(
+    _insert_rows(db, "active_disclosure", active)
+    reviews = [
         {"report_id": report_id, "kind": kind, **outcomes}
         for kind, outcomes in (report.get("review_litigation") or {}).items()
-    )
+    ]
+    _insert_rows(db, "review_litigation", reviews)
     db["checks"].insert_all(
         {
             "report_id": report_id,

@@ -138,3 +138,18 @@ def test_a_page_seen_again_shows_what_a_build_wrote_since(tmp_path, seed_report)
 
     assert asyncio.run(scenario()) == [1, 1, 2]
     close_database(db)
+
+
+def test_a_row_key_newer_than_the_schema_is_stored_not_refused(tmp_path, seed_report):
+    db = open_database(tmp_path / "nianbao.db")
+    report = a_year(seed_report, "索镇", 2020)
+    report["applications"]["a_new_row"] = dict.fromkeys(report["applications"]["granted"], 1)
+    report["missing_rows"] = ["applications.denied_query_matter"]
+    report_id = store(db, report, "http://town.test/2020.html")
+    rows = [
+        r[0] for r in db.execute("select row from applications where report_id = ?", [report_id])
+    ]
+    assert "a_new_row" in rows
+    missing = db.execute("select missing_rows from reports where id = ?", [report_id]).fetchone()
+    assert json.loads(missing[0]) == ["applications.denied_query_matter"]
+    close_database(db)

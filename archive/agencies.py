@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from parsers.hanzi import to_simplified
+
 ALIASES = Path(__file__).with_name("agency_aliases.yml")
 
 # Provinces with the short forms titles use (北京 for 北京市, 内蒙古 for 内蒙古自治区).
@@ -113,20 +115,13 @@ _TRAILING = re.compile(
 _DROP = frozenset("ZPSC")
 
 
-@cache
-def _converter():
-    import opencc  # traditional → simplified; titles come simplified from the parser already
-
-    return opencc.OpenCC("t2s")
-
-
 def normalise(name: str | None) -> str | None:
     """The body's name in one spelling: simplified, no spaces or punctuation, no title wrappers."""
     if not name:
         return None
     text = unicodedata.normalize("NFKC", name)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] not in _DROP)
-    text = _converter().convert(text)
+    text = to_simplified(text)  # titles come simplified from the parser; aliases may not
     text = _TRAILING.sub("", _LEADING.sub("", text))
     return text or None
 

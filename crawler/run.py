@@ -165,7 +165,7 @@ def crawl(
     registry: Path = REGISTRY,
 ) -> CrawlSummary:
     """Crawl what `nianbao crawl` is asked to: column URLs, registry portals by name, or every
-    registry portal with a column. With start URLs, the first portal name labels them, and a
+    registry portal with a column or a home page. With start URLs, the first portal name labels them, and a
     registry portal of that name lends them its province and level.
 
     Raises CrawlOptionError for a wrong request, CrawlLocked and RedisUnavailable when the run
@@ -177,7 +177,7 @@ def crawl(
     registered = {portal.name: portal for portal in load_portals(registry)}
     try:
         if all_portals:
-            chosen = [portal for portal in registered.values() if portal.columns]
+            chosen = [portal for portal in registered.values() if portal.entry_points()]
         elif start_urls:
             chosen = []
         else:
@@ -186,6 +186,9 @@ def crawl(
         raise CrawlOptionError(error.args[0]) from None
     if not chosen and not start_urls:
         raise CrawlOptionError("give a start URL, a portal name or all portals")
+    for portal in chosen:
+        if not portal.entry_points():
+            raise CrawlOptionError(f"portal {portal.name}: no column or home page to start from")
     label = portals[0] if start_urls and portals else None
     overrides = dict(settings or {})
     if label in registered:  # a registry portal's new column: its province and level apply
@@ -226,7 +229,8 @@ def run_crawl(
         process = crawler_process(settings)
         crawler = process.create_crawler(AnnualReportsSpider)
         registry = [
-            {"name": p.name, "columns": list(p.columns), "info": p.info()} for p in portals or []
+            {"name": p.name, "columns": list(p.entry_points()), "info": p.info()}
+            for p in portals or []
         ]
         process.crawl(
             crawler,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import unicodedata
+from collections import Counter
 
 import click
 
@@ -71,7 +73,9 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
     help="A portal of crawler/portals.yml (repeatable); with --start-url, the name "
     "recorded for those URLs.",
 )
-@click.option("--all", "all_portals", is_flag=True, help="Every registry portal with a column.")
+@click.option(
+    "--all", "all_portals", is_flag=True, help="Every registry portal with a column or a home page."
+)
 @data_option()
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @click.option(
@@ -126,18 +130,44 @@ def crawl(
 
 @cli.command()
 def portals() -> None:
-    """List the portal registry (crawler/portals.yml)."""
-    from crawler.registry import load_portals
+    """List the portal registry (crawler/portals.yml) and what `nianbao crawl --all` reaches."""
+    from crawler.registry import PROVINCES, STARTS, load_portals, reach
 
     registry = load_portals()
-    width = max((len(p.name) for p in registry), default=0)
-    for portal in registry:
-        columns = len(portal.columns)
-        state = "checked" if portal.checked else "unchecked"
+    width = max((len(p.name) for p in registry), default=4)
+    click.echo(
+        f"{'NAME':{width}}  {'LEVEL':10} SEEN INFERRED REPORTS HOME CHECKED  "
+        f"{pad('PROVINCE', 16)}  TITLE"
+    )
+    for p in registry:
         click.echo(
-            f"{portal.name:{width}} {portal.province or '':8} {portal.level or '':11} "
-            f"{columns} column{'s' if columns != 1 else ' '} {state:9} {portal.title}"
+            f"{p.name:{width}}  {p.level or '?':10} {len(p.columns):4} "
+            f"{len(p.inferred_columns):8} {len(p.reports):7} {'yes' if p.home else '-':4} "
+            f"{'yes' if p.checked else 'no':7}  {pad(p.province or '', 16)}  {p.title}"
         )
+    summary = reach(registry)
+    click.echo(
+        f"\n{len(registry)} portals, by what `nianbao crawl --all` starts each from: a seen column,"
+        "\nelse a column inferred from a report's path, else the home page."
+    )
+    click.echo(f"{'LEVEL':10}  {'PORTALS':>7}  " + "  ".join(f"{s.upper():>15}" for s in STARTS))
+    rows = {**summary.by_level, "all": sum(summary.by_level.values(), Counter())}
+    for level, counts in rows.items():
+        cells = "  ".join(f"{counts[start]:15}" for start in STARTS)
+        click.echo(f"{level:10}  {counts.total():7}  {cells}")
+    home_only = [p for p in PROVINCES if p in summary.provinces - summary.provinces_by_column]
+    unreached = [p for p in PROVINCES if p not in summary.provinces]
+    click.echo(
+        f"Provinces reachable: {len(summary.provinces)} of {len(PROVINCES)}; through a column: "
+        f"{len(summary.provinces_by_column)} (home page only: {'、'.join(home_only) or 'none'})"
+        + (f"; not reached: {'、'.join(unreached)}" if unreached else "")
+    )
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns: CJK characters take two."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - columns, 0)
 
 
 @cli.command()

@@ -14,8 +14,9 @@ import sys
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# What the tests read from ../shared: the reports with their expected JSON, and the scorer.
-SHARED_PARTS = ("seeds", "reports", "tools/score_reports.py")
+# What the tests read from ../shared: the reports with their expected JSON, the scorer, and
+# the portal leads the registry is checked against.
+SHARED_PARTS = ("seeds", "reports", "tools/score_reports.py", "portals/leads.yml")
 
 
 def shared_files(shared: Path) -> list[Path]:

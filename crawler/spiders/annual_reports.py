@@ -21,9 +21,8 @@ from scrapy.http import FormRequest, Request, Response
 
 from crawler.items import ReportDocument
 from parsers.html import decode_html
+from parsers.vocabulary import is_report_title, prints_tables
 
-REPORT_TITLE = re.compile(r"年度报告|年报|年度工作报告")
-DISCLOSURE = re.compile(r"公开")
 ATTACHMENT = re.compile(r"\.(pdf|docx?|wps)(?:$|[?#])", re.I)
 NEXT_PAGE_TEXT = re.compile(r"^\s*(下一?页|后一?页|尾页|末页|next|>|»)\s*$", re.I)
 PAGE_PARAM = re.compile(r"[?&](page|pageNo|pageIndex|currentPage|curPage)=\d+", re.I)
@@ -36,10 +35,6 @@ HANWEB_FIELD = re.compile(r"(\w+)\s*:\s*['\"]?([^,'\"}]*)['\"]?")
 CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 WINDOW_OPEN = re.compile(r"window\.open\(\s*['\"]([^'\"]+)['\"]")
 HANWEB_WINDOW = 3  # pages a dataproxy POST asks for at once, as the jcms pager does
-
-
-def is_report_title(text: str) -> bool:
-    return bool(REPORT_TITLE.search(text) and DISCLOSURE.search(text))
 
 
 class AnnualReportsSpider(scrapy.Spider):
@@ -273,4 +268,4 @@ def _unwrap_viewer(url: str) -> str:
 
 
 def _has_report_tables(text: str) -> bool:
-    return "<table" in text.lower() and ("本年新收" in text or "第二十条" in text)
+    return "<table" in text.lower() and prints_tables(text)

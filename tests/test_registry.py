@@ -1,0 +1,207 @@
+"""The portal registry (crawler/portals.yml): every public lead in it, nothing inferred passed off
+as seen, and `nianbao portals` / `nianbao crawl --all` reaching what it lists."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+import unicodedata
+from collections import Counter
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from crawler.registry import (
+    LEVELS,
+    PROVINCES,
+    REGISTRY,
+    Portal,
+    RegistryError,
+    find_portal,
+    load_portals,
+)
+from tests.archive_checks import query
+from tests.conftest import FIXTURES, NIANBAO
+from tests.test_crawl import FlakyColumn
+
+LEADS_TEXT = (FIXTURES / "portals" / "leads.yml").read_text(encoding="utf-8")
+LEADS = yaml.safe_load(LEADS_TEXT)["entries"]
+CMS = {"trs", "hanweb", "jcms", "gkmlpt", "plain", "other", "unknown"}
+
+
+def every(portals: list[Portal], field: str) -> set[str]:
+    return {url for portal in portals for url in getattr(portal, field)}
+
+
+def test_every_entry_is_named_once_unchecked_and_sourced():
+    raw = yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))["portals"]
+    portals = load_portals()
+    names = [p.name for p in portals]
+    assert len(names) == len(set(names)), [n for n, k in Counter(names).items() if k > 1]
+    for entry, portal in zip(raw, portals, strict=True):
+        assert re.fullmatch(r"[a-z][a-z0-9-]{1,19}", portal.name), portal.name
+        # nobody has crawled any of these live: each says so, none claims otherwise
+        assert entry.get("checked") is False, portal.name
+        assert portal.source and portal.title, portal.name
+        assert portal.level in LEVELS and portal.cms in CMS, portal.name
+        assert portal.province in (*PROVINCES, "中央"), portal.name
+        assert portal.region_code is None or re.fullmatch(r"\d{6}", portal.region_code)
+        urls = [*portal.columns, *portal.inferred_columns, *portal.reports]
+        urls += [portal.home] if portal.home else []
+        assert all(url.startswith(("http://", "https://")) for url in urls), portal.name
+
+
+def test_every_lead_is_in_the_registry_and_inferred_columns_stay_inferred():
+    portals = load_portals()
+    seen, inferred, reports = (
+        every(portals, f) for f in ("columns", "inferred_columns", "reports")
+    )
+    assert not seen & inferred, "a column both seen and inferred"
+    for lead in LEADS:
+        if lead.get("column"):
+            assert lead["column"] in seen, lead["body"]
+        if lead.get("column_inferred"):
+            assert lead["column_inferred"] in inferred, lead["body"]
+        for url in lead.get("articles") or []:
+            if urlsplit(url).hostname.endswith(".gov.cn"):  # spam mirrors and proxies left out
+                assert url in reports, (lead["body"], url)
+    # the leads' prose lines too (read as text: one block of them does not parse as a note):
+    # each column inferred there is in the registry, as inferred
+    prose = re.findall(
+        r"\| (https?://\S+/) \| pages corpus|column (https?://\S+) \(inf", LEADS_TEXT
+    )
+    assert len(prose) >= 15
+    for url in (a or b for a, b in prose):
+        assert url in inferred, url
+
+
+def test_entry_points_are_seen_columns_then_inferred_ones_else_the_home_page():
+    portal = Portal("p", "t", home="https://h/", columns=("https://s/",), inferred_columns=("i",))
+    assert portal.entry_points() == ("https://s/", "i")
+    assert Portal("p", "t", home="https://h/", reports=("r",)).entry_points() == ("https://h/",)
+    assert Portal("p", "t", reports=("r",)).entry_points() == ()
+
+
+def test_at_least_24_provincial_portals_are_reachable_through_a_column_or_a_home_page():
+    provincial = [p for p in load_portals() if p.level == "provincial"]
+    assert {p.province for p in provincial} == set(PROVINCES)
+    assert len({p.province for p in provincial if p.entry_points()}) >= 24
+
+
+def test_henan_hct_is_the_culture_and_tourism_department():
+    portal = find_portal("henan-hct")
+    assert portal.title == "河南省文化和旅游厅"
+    assert (portal.province, portal.level) == ("河南省", "department")
+    assert urlsplit(portal.home).hostname == "hct.henan.gov.cn"
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def test_nianbao_portals_lists_every_portal_and_sums_up_by_level():
+    result = subprocess.run(
+        [NIANBAO, "portals"], capture_output=True, text=True, timeout=60, check=True
+    )
+    portals = load_portals()
+    lines = result.stdout.splitlines()
+    listing = lines[1 : 1 + len(portals)]
+    assert [line.split()[0] for line in listing] == [p.name for p in portals]
+    # aligned: every title starts in the header's TITLE column, CJK counted double width
+    title_at = lines[0].index("TITLE")
+    for line, portal in zip(listing, portals, strict=True):
+        assert width(line[: line.index(portal.title, 20)]) == title_at, line
+    harbin = next(line for line in listing if line.startswith("harbin "))
+    assert harbin.split()[1:7] == ["prefecture", "1", "1", "0", "yes", "no"]
+    # the summary: one row per level, each portal counted once by what a crawl starts from
+    rows = {row[0]: row[1:] for row in map(str.split, lines[len(portals) + 1 :]) if row}
+    for level in LEVELS:
+        at_level = [p for p in portals if p.level == level]
+        expected = [
+            len(at_level),
+            sum(bool(p.columns) for p in at_level),
+            sum(bool(p.inferred_columns and not p.columns) for p in at_level),
+            sum(bool(p.home and not p.columns + p.inferred_columns) for p in at_level),
+            sum(not p.entry_points() for p in at_level),
+        ]
+        assert [int(n) for n in rows[level]] == expected, level
+    assert int(rows["all"][0]) == len(portals)
+    reached = re.search(r"Provinces reachable: (\d+) of 31", result.stdout)
+    assert reached and int(reached.group(1)) >= 24
+
+
+class Site(FlakyColumn):
+    """A portal's pages on 127.0.0.1 (test_crawl's handler, never failing); remembers what the
+    crawl asked for."""
+
+    asked: list[str] = []
+
+    def do_GET(self):
+        self.asked.append(self.path)
+        if self.path == "/robots.txt":
+            return self.reply(404, b"")
+        self.reply(200, b"<html><body>page</body></html>")
+
+
+@pytest.fixture
+def site():
+    Site.asked = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+# crawler.run.crawl with a registry of the test's, in a process of its own (one Twisted reactor
+# per process); a CrawlOptionError is its one line on stderr.
+CRAWL = """import json, sys
+from crawler.run import CrawlOptionError, crawl
+try:
+    crawl(sys.argv[1], registry=sys.argv[2], **json.loads(sys.argv[3]))
+except CrawlOptionError as error:
+    sys.exit(f"CrawlOptionError: {error}")
+"""
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
+
+
+def crawl_registry(registry: Path, data: Path, **options) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", CRAWL, str(data), str(registry), json.dumps(options)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_crawl_all_starts_at_columns_else_the_home_page(site, tmp_path):
+    registry = tmp_path / "portals.yml"
+    entries = [
+        {"name": "cols", "title": "t", "home": f"{site}/cols-home/", "columns": [f"{site}/seen/"]}
+        | {"inferred_columns": [f"{site}/inferred/"], "checked": False, "source": "s"},
+        {"name": "home", "title": "t", "home": f"{site}/home/", "checked": False, "source": "s"},
+        {"name": "rep", "title": "t", "reports": [f"{site}/report/"], "checked": False},
+    ]
+    registry.write_text(yaml.safe_dump({"portals": entries}), encoding="utf-8")
+    result = crawl_registry(
+        registry, tmp_path / "data", all_portals=True, settings=FAST | {"LOG_LEVEL": "INFO"}
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(set(Site.asked) - {"/robots.txt"}) == ["/home/", "/inferred/", "/seen/"]
+    runs = query(tmp_path / "data", "select portal from crawl_runs order by portal")
+    assert runs == [("cols",), ("home",)]
+
+
+def test_bad_registries_and_portals_with_nothing_to_crawl_get_one_line_errors(tmp_path):
+    registry = tmp_path / "portals.yml"
+    registry.write_text("portals:\n  - {name: x, title: t, colums: [http://a/]}\n", "utf-8")
+    with pytest.raises(RegistryError, match=f"^{re.escape(str(registry))}: portal x: .*colums"):
+        load_portals(registry)
+    registry.write_text("portals:\n  - {name: x, title: t, reports: [http://a/r]}\n", "utf-8")
+    result = crawl_registry(registry, tmp_path, portals=["x"])
+    assert result.stderr == "CrawlOptionError: portal x: no column or home page to start from\n"

@@ -107,7 +107,6 @@ SCHEMA: dict[str, dict] = {
             "other_matters": str,
             "agency_id": int,
             "extractor": str,
-            "missing_rows": str,
             "ocr": str,
         },
         "pk": "id",
@@ -420,7 +419,6 @@ def _report_row(
         "overview": sections.get("overview"),
         "problems": sections.get("problems"),
         "other_matters": sections.get("other"),
-        "missing_rows": _json_or_none(report.get("missing_rows")),
         "ocr": _json_or_none(report.get("ocr")),
     }
 

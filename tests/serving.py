@@ -14,6 +14,18 @@ import pytest
 
 from tests.conftest import NIANBAO
 
+# Debian's Chromium, as the browser tests launch it: headless, offline, nothing fetched.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
 
 def free_port() -> int:
     with socket.socket() as s:

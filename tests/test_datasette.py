@@ -13,7 +13,7 @@ import pytest
 from archive.build import build
 from tests.conftest import FIXTURES, ROOT
 from tests.sample_archive import DOCUMENTS, write_sample_archive
-from tests.serving import serving
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, serving
 
 ARTIFACTS = ROOT / "artifacts"
 
@@ -86,22 +86,12 @@ def test_archived_copy_returns_the_original_bytes(site):
 
 def test_a_journalist_browses_facets_and_searches(site):
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    if not Path("/usr/bin/chromium").exists():
+    if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (make test installs it)")
     base, _, _ = site
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(base + "/nianbao/reports")
         assert "8 rows" in page.inner_text("h3")

@@ -16,19 +16,9 @@ import pytest
 
 from parsers.template import APPLICANT_COLUMNS
 from tests.conftest import FIXTURES, ROOT
-from tests.serving import build_demo, serving
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, build_demo, serving
 
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ import sqlite_utils
 
 from archive import figures
 from archive.derived import assign_agency, refresh_agency
-from archive.labels import ACTIVE_FIELD_LABELS, REVIEW_KIND_LABELS
 from archive.provenance import Provenance
 from archive.search import ensure_search_index, index_report, unindex_report
+from parsers.form_labels import ACTIVE_FIELD_LABELS, REVIEW_KIND_LABELS
 from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_KINDS, REVIEW_OUTCOMES
 
 SCHEMA: dict[str, dict] = {

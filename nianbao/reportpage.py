@@ -1,7 +1,7 @@
 """What the report page shows: the three national tables laid out as the form prints them.
 
 Rows and columns come in the form's order with its Chinese labels (parsers.template,
-archive.labels); a blank cell stays blank. Failed checks and parser warnings are attached to
+parsers.form_labels); a blank cell stays blank. Failed checks and parser warnings are attached to
 the row and cell they concern. The HTML is the template row-nianbao-reports.html.
 """
 
@@ -12,7 +12,8 @@ import json
 import re
 from pathlib import Path
 
-from archive.labels import (
+from nianbao.pdfpage import archived_pdf_page
+from parsers.form_labels import (
     ACTIVE_FIELD_LABELS,
     ACTIVE_GROUPS,
     ACTIVE_ITEM_LABELS,
@@ -21,7 +22,6 @@ from archive.labels import (
     REVIEW_KIND_LABELS,
     REVIEW_OUTCOME_LABELS,
 )
-from nianbao.pdfpage import archived_pdf_page
 from parsers.template import (
     ACTIVE_FIELDS,
     APPLICANT_COLUMNS,

@@ -1,4 +1,4 @@
-"""Chinese labels of the national form that parsers.template does not carry: column headers,
+"""The national form's printed words that parsers.template does not carry: column headers,
 the kinds of table 四, the fields of table 二. The database's lookup tables and the report
 page print them, so a reader sees the form's own words, not our keys.
 """

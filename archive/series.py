@@ -8,9 +8,9 @@ them side by side, one row per current report (latest version) of an agency and 
 - reviews: 行政复议数 (legacy `reviews`) | 行政复议 总计 (review_litigation review.total);
 - lawsuits: 行政诉讼数 (legacy `lawsuits`) | 未经复议直接起诉 + 复议后起诉, 总计 columns — null
   when either is blank: a sum with a blank cell in it is not known.
-`source` says where a legacy figure came from: `table` or `text` (a sentence). Agencies are
-matched by reports.agency as the title names them (and year); an agency table that merges
-spellings can replace reports.agency here without changing the columns.
+`source` says where a legacy figure came from: `table` or `text` (a sentence). An agency is
+the `agencies` row its reports were merged into (agency_id; `agency` is its name, or the
+title's when the report has none), so 沭阳县 and 沭阳县人民政府 are one series.
 """
 
 from __future__ import annotations
@@ -20,20 +20,23 @@ import sqlite_utils
 AGENCY_SERIES = "agency_series"
 
 AGENCY_SERIES_SQL = """
-select r.agency, r.year, r.province, r.template, r.id as report_id,
+select coalesce(g.name, r.agency) as agency, r.agency_id, r.year, r.province, r.template,
+  r.id as report_id,
   max(case when f.key = 'applications' then f.value end) as requests_received,
   max(case when f.key = 'reviews' then f.value end) as reviews,
   max(case when f.key = 'lawsuits' then f.value end) as lawsuits,
   group_concat(distinct f.source) as source
 from reports r
+left join agencies g on g.id = r.agency_id
 left join legacy_figures f
   on f.report_id = r.id and f.key in ('applications', 'reviews', 'lawsuits')
 where r.superseded_by is null and r.template = 'pre2019'
 group by r.id
 union all
-select r.agency, r.year, r.province, r.template, r.id,
+select coalesce(g.name, r.agency), r.agency_id, r.year, r.province, r.template, r.id,
   a.total, rv.total, ld.total + la.total, 'table'
 from reports r
+left join agencies g on g.id = r.agency_id
 left join applications a on a.report_id = r.id and a.row = 'new_received'
 left join review_litigation rv on rv.report_id = r.id and rv.kind = 'review'
 left join review_litigation ld on ld.report_id = r.id and ld.kind = 'litigation_direct'

@@ -120,9 +120,10 @@ def main() -> None:
         f"build (archive → database, with text extraction and search index): "
         f"{build_rate(args.shared):.0f} reports/s"
     )
-    from bench import crawl, distributed, facets
+    from bench import crawl, distributed, facets, size
 
     facets.main()
+    size.main()
     crawl.main()
     print(*distributed.worker_bench(), sep="\n")
 

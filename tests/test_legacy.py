@@ -374,7 +374,7 @@ def test_the_database_keeps_legacy_figures_and_the_agency_series(tmp_path):
 
 async def _datasette_rows(path, agency: str) -> list[dict]:
     metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
-    datasette = Datasette([str(path)], immutables=[], metadata=metadata)
+    datasette = Datasette([str(path)], metadata=metadata, settings={"suggest_facets": False})
     response = await datasette.client.get(
         f"/nianbao/agency_over_the_years.json?agency={agency}&_shape=array"
     )

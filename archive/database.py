@@ -18,6 +18,7 @@ from archive.provenance import Provenance
 from archive.search import ensure_search_index, index_report, unindex_report
 from archive.series import ensure_series_view
 from parsers.form_labels import ACTIVE_FIELD_LABELS, REVIEW_KIND_LABELS
+from parsers.legacy_template import LEGACY_ROWS
 from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_KINDS, REVIEW_OUTCOMES
 
 SCHEMA: dict[str, dict] = {
@@ -142,6 +143,11 @@ SCHEMA: dict[str, dict] = {
         "columns": {"key": str, "label": str},
         "pk": "key",
     },
+    # What the rows of the old 统计表 (2008–2018) mean: legacy_figures.key with a Chinese label.
+    "legacy_rows": {
+        "columns": {"key": str, "label": str, "position": int},
+        "pk": "key",
+    },
     "applications": {
         # year and province repeat the report's: a CSV of one year needs no join, and facets
         # on a million rows read a covering index instead of joining reports.
@@ -205,7 +211,7 @@ SCHEMA: dict[str, dict] = {
             "sentence": str,
         },
         "pk": "id",
-        "foreign_keys": [("report_id", "reports", "id")],
+        "foreign_keys": [("report_id", "reports", "id"), ("key", "legacy_rows", "key")],
         "indexes": [["report_id"], ["key"]],
     },
     "checks": {
@@ -322,6 +328,10 @@ def _fill_lookup_tables(db: sqlite_utils.Database) -> None:
     db["active_fields"].upsert_all(
         ({"key": k, "label": label} for k, label in ACTIVE_FIELD_LABELS.items()), pk="key"
     )
+    db["legacy_rows"].upsert_all(
+        ({"key": r.key, "label": r.label, "position": n} for n, r in enumerate(LEGACY_ROWS, 1)),
+        pk="key",
+    )
 
 
 # Lookup table of each column that refers to one: a key no lookup row names yet (a parser
@@ -330,12 +340,13 @@ LOOKUPS = {
     "applications": ("row", "application_rows"),
     "review_litigation": ("kind", "review_kinds"),
     "active_disclosure": ("field", "active_fields"),
+    "legacy_figures": ("key", "legacy_rows"),
 }
 
 
 def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
     column, lookup = LOOKUPS[table]
-    keys = {row[column] for row in rows}
+    keys = {row[column] for row in rows} - {None}  # a row no key names (legacy_figures)
     db[lookup].insert_all(({"key": key} for key in keys), pk="key", ignore=True)
     db[table].insert_all(rows)
 
@@ -543,14 +554,15 @@ def _insert_tables(
         for kind, outcomes in (report.get("review_litigation") or {}).items()
     ]
     _insert_rows(db, "review_litigation", reviews)
-    db["legacy_figures"].insert_all(
+    legacy = [
         {
             "report_id": report_id,
             "position": position,
             **{field: figure.get(field) for field in LEGACY_FIELDS},
         }
         for position, figure in enumerate(report.get("legacy_figures") or [], 1)
-    )
+    ]
+    _insert_rows(db, "legacy_figures", legacy)
     db["checks"].insert_all(
         {
             "report_id": report_id,

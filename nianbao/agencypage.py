@@ -2,42 +2,51 @@
 
 The chart is an SVG drawn by the template row-nianbao-agencies.html from the points made here:
 no script, nothing fetched. Years from 2019 come from `figures`; 2008–2018 reports print the
-old 统计表 instead, read into `legacy_figures` (database.md) — `legacy_points` adds them when
-that table is there.
+old 统计表 instead, read into `legacy_figures` (database.md): its rows that mean the same
+(requests received, 不予公开, reviews, lawsuits) fill the same columns, so one series runs
+from 2008 to today (the view agency_series holds the same for SQL and CSV).
 """
 
 from __future__ import annotations
 
 import json
 
-# The series drawn: (figures column, legacy_figures key, label, colour).
+# The series drawn: (figures column, label, colour).
 SERIES = (
-    ("new_received", "applications", "新收申请 requests received", "#1f77b4"),
-    ("denied", "replies_denied", "不予公开 denied", "#d62728"),
-    ("litigation_total", "lawsuits", "行政诉讼 lawsuits", "#2ca02c"),
+    ("new_received", "新收申请 requests received", "#1f77b4"),
+    ("denied", "不予公开 denied", "#d62728"),
+    ("litigation_total", "行政诉讼 lawsuits", "#2ca02c"),
 )
 WIDTH, HEIGHT, MARGIN = 560, 220, 40
 
 
-async def legacy_points(db, agency_id: int) -> dict[int, dict[str, int]]:
-    """Year → figures of the agency's pre-2019 reports, from legacy_figures when it exists.
+# legacy_figures key → the figures column whose meaning it shares: a 2008–2018 report's row of
+# the old 统计表 shown in the same column as the national tables' 总计 of later years.
+LEGACY_COLUMNS = {
+    "applications": "new_received",
+    "replies_denied": "denied",
+    "reviews": "review_total",
+    "lawsuits": "litigation_total",
+}
 
-    The hook for the 2008–2018 series: a report of those years has no national tables, and
-    its old 统计表 is read into legacy_figures by another part of the project."""
+
+async def legacy_figures_of(db, agency_id: int) -> dict[int, dict[str, int]]:
+    """Report id → the figures the agency's pre-2019 reports print in their old 统计表 (or
+    state in sentences), as figures columns."""
     if not await db.table_exists("legacy_figures"):
         return {}
-    keys = {legacy: column for column, legacy, _, _ in SERIES}
-    marks = ", ".join("?" * len(keys))
+    marks = ", ".join("?" * len(LEGACY_COLUMNS))
     rows = await db.execute(
-        "select r.year, l.key, l.value from legacy_figures l join reports r on r.id = l.report_id "
-        f"where r.agency_id = ? and r.superseded_by is null and l.key in ({marks})",
-        [agency_id, *keys],
+        "select l.report_id, l.key, l.value from legacy_figures l "
+        "join reports r on r.id = l.report_id "
+        f"where r.agency_id = ? and l.key in ({marks})",
+        [agency_id, *LEGACY_COLUMNS],
     )
-    points: dict[int, dict[str, int]] = {}
-    for year, key, value in rows:
-        if year is not None and value is not None:
-            points.setdefault(year, {})[keys[key]] = value
-    return points
+    found: dict[int, dict[str, int]] = {}
+    for report_id, key, value in rows:
+        if value is not None:
+            found.setdefault(report_id, {})[LEGACY_COLUMNS[key]] = value
+    return found
 
 
 def chart(by_year: dict[int, dict]) -> dict | None:
@@ -57,7 +66,7 @@ def chart(by_year: dict[int, dict]) -> dict | None:
         return round(HEIGHT - MARGIN - value / top * (HEIGHT - 2 * MARGIN), 1)
 
     series = []
-    for column, _, label, colour in SERIES:
+    for column, label, colour in SERIES:
         points = [
             {"x": x(i), "y": y(by_year[year][column]), "value": by_year[year][column], "year": year}
             for i, year in enumerate(years)
@@ -86,7 +95,10 @@ async def agency_page(db, agency_id: int) -> dict | None:
         [agency_id],
     )
     reports = [dict(r) for r in rows]
-    by_year: dict[int, dict] = dict(await legacy_points(db, agency_id))
+    legacy = await legacy_figures_of(db, agency_id)
+    for report in reports:  # 2008–2018: the old 统计表's figures in the same columns
+        report.update(legacy.get(report["id"], {}))
+    by_year: dict[int, dict] = {}
     for report in reversed(reports):  # oldest first: a year's latest current report wins
         if report["year"] is not None and report["superseded_by"] is None:
             by_year[report["year"]] = report
@@ -96,6 +108,7 @@ async def agency_page(db, agency_id: int) -> dict | None:
     names = (await db.execute("select names from agencies where id = ?", [agency_id])).first()
     return {
         "reports": reports,
+        "legacy": bool(legacy),
         "chart": chart(by_year),
         "missing_years": missing,
         "names": json.loads(names[0] or "[]") if names else [],

@@ -12,6 +12,7 @@ from datasette.app import Datasette
 
 from archive.database import close_database, open_database, store_report
 from archive.provenance import Provenance
+from nianbao.agencypage import agency_page
 from nianbao.serve import METADATA
 from parsers import parse_bytes, parse_path
 from parsers.legacy_labels import match_label
@@ -332,6 +333,8 @@ def _store(db, parsed: dict, agency: str, year: int, url: str) -> int:
     return store_report(db, parsed, "", provenance)
 
 
+# Datasette run in-process leaves its facet coroutines to the closing event loop: not ours.
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
 def test_the_database_keeps_legacy_figures_and_the_agency_series(tmp_path):
     """An agency's 2013 (old table), 2014 (sentences) and 2021 (national tables) reports,
     side by side where the figures mean the same."""
@@ -342,6 +345,8 @@ def test_the_database_keeps_legacy_figures_and_the_agency_series(tmp_path):
     first = _store(db, table, "某局", 2013, "http://x/2013.html")
     _store(db, prose, "某局", 2014, "http://x/2014.html")
     _store(db, national, "某局", 2021, "http://x/2021.html")
+    wide = parse_bytes(*document(Variant("wide", "html", cumulative=False)))
+    _store(db, wide, "另一局", 2015, "http://x/wide.html")  # rows the vocabulary lacks
 
     rows = list(
         db.query("select * from legacy_figures where report_id = ? order by position", [first])
@@ -351,6 +356,12 @@ def test_the_database_keeps_legacy_figures_and_the_agency_series(tmp_path):
     assert (fees["unit"], fees["value"], fees["source"]) == ("万元", 0, "table")
     counts = db.execute("select typeof(value) from legacy_figures where key = 'reviews'")
     assert {t for (t,) in counts} == {"integer"}  # a count stays a count, not 2.0
+    # facets on key show the row's Chinese label (the lookup table's foreign key)
+    label = db.execute("select label from legacy_rows where key = 'reviews'").fetchone()
+    assert label == ("行政复议数",)
+    assert db.execute("select count(*) from legacy_rows where key is null").fetchone() == (0,)
+    unkeyed = db.execute("select count(*) from legacy_figures where key is null").fetchone()[0]
+    assert unkeyed == sum(1 for f in wide["legacy_figures"] if f["key"] is None) > 0
 
     series = {r["year"]: r for r in db.query("select * from agency_series where agency = '某局'")}
     assert (series[2013]["requests_received"], series[2013]["reviews"]) == (37, 2)
@@ -363,23 +374,30 @@ def test_the_database_keeps_legacy_figures_and_the_agency_series(tmp_path):
         review["litigation_direct"]["total"] + review["litigation_after_review"]["total"]
     )
     close_database(db)
-    # What a journalist opens: the canned query over the view, in Datasette with our metadata.
-    rows = asyncio.run(_datasette_rows(tmp_path / "nianbao.db", "某局"))
+    # What a journalist opens: the canned query over the view, in Datasette with our metadata,
+    # and the agency's page, its 2013 and 2014 figures in the columns of the later years'.
+    rows, page = asyncio.run(_in_datasette(tmp_path / "nianbao.db", "某局", series[2013]))
     assert [(r["year"], r["requests_received"], r["template"]) for r in rows] == [
         (2013, 37, "pre2019"),
         (2014, 37, "pre2019"),
         (2021, series[2021]["requests_received"], "2021"),
     ]
+    by_year = {r["year"]: r for r in page["reports"]}
+    assert (by_year[2013]["new_received"], by_year[2013]["review_total"]) == (37, 2)
+    assert by_year[2014]["litigation_total"] == 1 and page["legacy"]
+    assert [y["year"] for y in page["chart"]["years"]] == [2013, 2014, 2021]
 
 
-async def _datasette_rows(path, agency: str) -> list[dict]:
+async def _in_datasette(path, agency: str, row: dict) -> tuple[list[dict], dict]:
     metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
     datasette = Datasette([str(path)], metadata=metadata, settings={"suggest_facets": False})
+    await datasette.invoke_startup()
     response = await datasette.client.get(
         f"/nianbao/agency_over_the_years.json?agency={agency}&_shape=array"
     )
     assert response.status_code == 200, response.text
-    return response.json()
+    page = await agency_page(datasette.get_database("nianbao"), row["agency_id"])
+    return response.json(), page
 
 
 def test_a_label_as_close_to_two_rows_by_their_words_waits_for_the_others():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from archive.database import store_report, store_text
+from archive.database import store_report
 from archive.provenance import Provenance
 from crawler.items import ReportDocument
 from crawler.store import CrawlStore
@@ -56,7 +56,6 @@ class ReportPipeline:
         fetched_at, sha256 = self.store.db.execute(
             "select fetched_at, sha256 from fetches where id = ?", [item.fetch_id]
         ).fetchone()
-        store_text(self.store.db, sha256, extractor, text)
         report_id = store_report(
             self.store.db,
             report,
@@ -71,6 +70,7 @@ class ReportPipeline:
                 province=info.get("province"),
                 level=info.get("level"),
             ),
+            extractor,
         )
         self.stats.inc_value("nianbao/reports_new" if report_id else "nianbao/reports_unchanged")
         return item

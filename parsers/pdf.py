@@ -96,10 +96,10 @@ def _read(pdf) -> Layout:
     count = len(pdf)
     if count > MAX_PAGES:
         warnings.append(f"only the first {MAX_PAGES} of {count} pages read")
-    text_seconds = 0.0  # on text pages: OCR has its own budget
+    seconds = 0.0  # reading pages, OCR aside (it has its own budget)
     skipped = False
     for index in range(min(count, MAX_PAGES)):
-        if text_seconds > PDF_TIME_BUDGET:
+        if seconds > PDF_TIME_BUDGET:
             warnings.append(f"time limit: pages from {index + 1} on not read")
             break
         started = time.monotonic()
@@ -108,20 +108,18 @@ def _read(pdf) -> Layout:
             continue
         try:
             adapted = PdfiumPage(page, index + 1)
+            if not _needs_ocr(adapted, page):
+                pages.add(page_blocks(adapted, pages.text, warnings))
+            elif scans.admit(index + 1):
+                seconds += time.monotonic() - started
+                pages.add(_scanned_page(page, index + 1, scans, pages, warnings), SCAN_COLUMN_SHIFT)
+                started = time.monotonic()
         except PageTooBusy:
             warnings.append(f"page {index + 1} skipped: more than {MAX_PAGE_OBJECTS} objects")
             skipped = True
-            page.close()
-            continue
-        try:
-            if not _needs_ocr(adapted, page):
-                pages.add(page_blocks(adapted, pages.text, warnings))
-                text_seconds += time.monotonic() - started
-            elif scans.admit(index + 1):
-                blocks = _scanned_page(page, index + 1, scans, pages, warnings)
-                pages.add(blocks, tolerance=SCAN_COLUMN_SHIFT)
         finally:
             page.close()  # frees the page's parsed objects: memory stays per page
+            seconds += time.monotonic() - started
     ocr = scans.finish(warnings)
     if not pages.rows:
         # Nothing to read, and a title alone would let the builder guess a template.

@@ -165,7 +165,7 @@ def _store(db, fetch_id: int, fetch: Fetch, read) -> str:
         report,
         text,
         Provenance(
-            url=fetch.url,
+            url=fetch.document_url,
             page_url=fetch.page_url or fetch.url,
             sha256=fetch.sha256,
             fetched_at=fetched_at,

@@ -147,6 +147,23 @@ SCHEMA: dict[str, dict] = {
         "foreign_keys": [("report_id", "reports", "id")],
         "indexes": [["report_id"], ["name"]],
     },
+    # 年报 columns and 专题 pages the crawl found or was given: where the next crawl starts.
+    "columns": {
+        "columns": {
+            "id": int,
+            "portal": str,
+            "url": str,
+            "title": str,
+            "found_by": str,  # registry, start-url, or "discovered from <url>"
+            "entry": str,  # the URL the crawl started from when it found this column
+            "first_seen": str,
+            "last_checked": str,  # the last crawl that fetched it
+            "last_seen": str,  # the last crawl in which it listed reports
+            "reports": int,  # report links it listed in the last crawl that fetched it
+        },
+        "pk": "id",
+        "indexes": [["portal"], ["url"], ["entry"]],
+    },
 }
 
 
@@ -416,3 +433,54 @@ def _insert_tables(
 
 def store_text(db: sqlite_utils.Database, sha256: str, extractor: str, text: str) -> None:
     db["texts"].insert({"sha256": sha256, "extractor": extractor, "text": text}, replace=True)
+
+
+# ---------------------------------------------------------------- 年报 columns
+
+
+def record_column(
+    db: sqlite_utils.Database,
+    portal: str | None,
+    url: str,
+    checked_at: str,
+    reports: int,
+    *,
+    title: str | None = None,
+    found_by: str | None = None,
+    entry: str | None = None,
+) -> None:
+    """A crawl fetched the column at `url` and it listed `reports` report links so far in this
+    crawl. The first sighting keeps how it was found; later ones say when it was last checked
+    and last seen listing reports."""
+    row = db.execute(
+        "select id from columns where portal is ? and url = ?", [portal, url]
+    ).fetchone()
+    seen = {"last_seen": checked_at} if reports else {}
+    with db.conn:
+        if row is None:
+            db["columns"].insert(
+                {
+                    "portal": portal,
+                    "url": url,
+                    "title": title,
+                    "found_by": found_by,
+                    "entry": entry or url,
+                    "first_seen": checked_at,
+                    "last_checked": checked_at,
+                    "reports": reports,
+                    **seen,
+                }
+            )
+        else:
+            db["columns"].update(row[0], {"last_checked": checked_at, "reports": reports, **seen})
+
+
+def live_columns(db: sqlite_utils.Database, portal: str | None, entry: str) -> list[str]:
+    """Columns found from `entry` that listed reports the last time they were checked: where
+    the next crawl of that entry starts."""
+    rows = db.execute(
+        "select url from columns where portal is ? and entry = ? and reports > 0 "
+        "and last_seen is not null order by id",
+        [portal, entry],
+    )
+    return [url for (url,) in rows]

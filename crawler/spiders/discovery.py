@@ -1,0 +1,149 @@
+"""Reading a portal page as a person does on the way to the 年报: what it calls itself, what it
+lists, and which of its links lead on (the words are parsers.navigation's).
+
+A page is one of three kinds:
+- a report: it prints the national tables, or its own title is one 年报's (and it lists fewer
+  reports than a list would);
+- a column: it lists reports — several among few other links, or some under a heading that
+  names a 年报 column or 专题 (title, breadcrumb, ColumnName), or on a page with a pager;
+- any other page of the site, whose navigation may lead to one.
+The spider follows navigation from pages (crawler.spiders.annual_reports): column names first,
+then 政务公开 and its like, within the hop and page budget of NIANBAO_DISCOVERY_* settings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from parsers.navigation import NONE, is_report_title, link_tier, names_collection, readable
+
+REPORT, COLUMN, PAGE = "report", "column", "page"
+
+# A list: this many report links make a page a column when they are at least this share of its
+# links (a home page may link two reports among three hundred links; a column lists them).
+LIST_REPORTS = 3
+LIST_SHARE = 0.1
+# Fewer report links make a column when they are most of the page's links (a bare list page).
+BARE_LIST_SHARE = 0.5
+
+_TITLE_SEPARATOR = re.compile(r"[_|｜]| - | — |--")
+_CRUMB_MARKERS = ("当前位置", "您的位置", "您现在的位置", "所在位置", "当前的位置")
+_CRUMB_SEPARATOR = re.compile(r"[>»›→]|&gt;")
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_CRUMB_XPATH = "//*[text()[" + " or ".join(f"contains(., '{m}')" for m in _CRUMB_MARKERS) + "]]"
+
+
+@dataclass
+class Link:
+    url: str
+    text: str  # what a person reads: the anchor's text, its title, an image's alt text
+    tier: int = NONE
+
+
+@dataclass
+class PageView:
+    url: str
+    links: list[Link] = field(default_factory=list)  # distinct URLs, in page order
+    reports: list[Link] = field(default_factory=list)  # links titled as one 年报
+    headings: list[str] = field(default_factory=list)  # what the page calls itself
+    own_title: str | None = None  # the article title a page states (meta ArticleTitle, h1)
+    has_pager: bool = False
+    prints_tables: bool = False
+
+    @property
+    def names_collection(self) -> bool:
+        return any(names_collection(heading) for heading in self.headings)
+
+    @property
+    def navigation(self) -> list[Link]:
+        """Links worth following, strongest first (page order within a tier)."""
+        report_urls = {link.url for link in self.reports}
+        ahead = [link for link in self.links if link.tier > NONE and link.url not in report_urls]
+        return sorted(ahead, key=lambda link: -link.tier)
+
+
+def read_page(
+    url: str, text: str, *, has_pager: bool = False, prints_tables: bool = False
+) -> PageView:
+    """The page at `url` (decoded `text`) as discovery sees it."""
+    selector = Selector(text=text, base_url=url)
+    view = PageView(url, has_pager=has_pager, prints_tables=prints_tables)
+    seen: dict[str, Link] = {}
+    fragments = [selector] + [Selector(text=f, base_url=url) for f in _CDATA.findall(text)]
+    for fragment in fragments:
+        for anchor in fragment.css("a[href]"):
+            href = anchor.attrib["href"].strip()
+            if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
+                continue
+            target = urljoin(url, href)
+            if target.split("#")[0] == url.split("#")[0] and "#" not in href:
+                continue  # the page itself
+            label = " ".join(
+                [
+                    *anchor.css("::text").getall(),
+                    anchor.attrib.get("title", ""),
+                    *anchor.css("img::attr(alt), img::attr(title)").getall(),
+                ]
+            )
+            _add(seen, Link(target, label.strip()))
+    view.links = list(seen.values())
+    view.reports = [link for link in view.links if is_report_title(link.text)]
+    view.headings = _headings(selector)
+    view.own_title = _own_title(selector, view.headings)
+    return view
+
+
+def _add(seen: dict[str, Link], link: Link) -> None:
+    """Keep one Link per URL, with the text that leads most strongly (a banner's alt text
+    beside an empty anchor, the menu's word beside a breadcrumb's)."""
+    link.tier = link_tier(link.text)
+    known = seen.get(link.url)
+    if known is None:
+        seen[link.url] = link
+    elif link.tier > known.tier or (is_report_title(link.text) and not is_report_title(known.text)):
+        known.text, known.tier = link.text, max(link.tier, known.tier)
+
+
+def _headings(selector: Selector) -> list[str]:
+    """What the page calls itself: the pieces of its <title>, its ColumnName, the last step of
+    its breadcrumb (当前位置：首页 > 政务公开 > 政府信息公开年报)."""
+    title = " ".join(selector.css("title::text").getall())
+    headings = [piece.strip() for piece in _TITLE_SEPARATOR.split(title) if piece.strip()]
+    headings += selector.xpath(
+        "//meta[translate(@name, 'COLUMNAME', 'columname')='columnname']/@content"
+    ).getall()
+    for crumb in selector.xpath(_CRUMB_XPATH)[:2]:
+        steps = [s.strip() for s in _CRUMB_SEPARATOR.split(" ".join(crumb.css("*::text").getall()))]
+        steps = [s for s in steps if readable(s)]
+        if steps:
+            headings.append(steps[-1])
+    return headings
+
+
+def _own_title(selector: Selector, headings: list[str]) -> str | None:
+    """The title of the article a page shows, when it states one that names a 年报."""
+    candidates = selector.xpath(
+        "//meta[translate(@name, 'ARTICLETITLE', 'articletitle')='articletitle']/@content"
+    ).getall()
+    candidates += [" ".join(h.css("::text").getall()) for h in selector.css("h1")]
+    candidates += headings[:1]
+    return next((c.strip() for c in candidates if is_report_title(c)), None)
+
+
+def page_kind(view: PageView) -> str:
+    """REPORT, COLUMN or PAGE: what the page is, by what it prints and lists."""
+    if view.prints_tables:
+        return REPORT
+    listed, links = len(view.reports), max(len(view.links), 1)
+    if listed >= LIST_REPORTS and listed >= LIST_SHARE * links:
+        return COLUMN
+    if view.own_title:
+        return REPORT
+    if listed and (view.names_collection or view.has_pager or listed >= BARE_LIST_SHARE * links):
+        return COLUMN
+    # A column whose first page lists nothing yet, its reports behind the pager.
+    return COLUMN if view.names_collection and view.has_pager else PAGE

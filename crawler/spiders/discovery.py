@@ -41,7 +41,8 @@ _CRUMB_XPATH = "//*[text()[" + " or ".join(f"contains(., '{m}')" for m in _CRUMB
 class Link:
     url: str
     text: str  # what a person reads: the anchor's text, its title, an image's alt text
-    tier: int = NONE
+    tier: int = NONE  # how strongly it leads to the 年报 (parsers.navigation.link_tier)
+    report: bool = False  # titled as one 年报
 
 
 @dataclass
@@ -82,30 +83,31 @@ def read_page(
             target = urljoin(url, href)
             if target.split("#")[0] == url.split("#")[0] and "#" not in href:
                 continue  # the page itself
-            label = " ".join(
-                [
-                    *anchor.css("::text").getall(),
-                    anchor.attrib.get("title", ""),
-                    *anchor.css("img::attr(alt), img::attr(title)").getall(),
-                ]
-            )
-            _add(seen, Link(target, label.strip()))
+            words = [
+                " ".join(anchor.css("::text").getall()),
+                anchor.attrib.get("title", ""),
+                *anchor.css("img::attr(alt), img::attr(title)").getall(),
+            ]
+            _add(seen, target, [w.strip() for w in words if w.strip()])
     view.links = list(seen.values())
-    view.reports = [link for link in view.links if is_report_title(link.text)]
+    view.reports = [link for link in view.links if link.report]
     view.headings = _headings(selector)
     view.own_title = _own_title(selector, view.headings)
     return view
 
 
-def _add(seen: dict[str, Link], link: Link) -> None:
-    """Keep one Link per URL, with the text that leads most strongly (a banner's alt text
-    beside an empty anchor, the menu's word beside a breadcrumb's)."""
-    link.tier = link_tier(link.text)
-    known = seen.get(link.url)
-    if known is None:
-        seen[link.url] = link
-    elif link.tier > known.tier or (is_report_title(link.text) and not is_report_title(known.text)):
-        known.text, known.tier = link.text, max(link.tier, known.tier)
+def _add(seen: dict[str, Link], url: str, words: list[str]) -> None:
+    """One Link per URL, read by the words that lead most strongly: its text, its title, an
+    image's alt text (a banner), or another link's to the same page (a menu beside a crumb)."""
+    words = words or [""]
+    link = seen.setdefault(url, Link(url, words[0]))
+    for text in words:
+        tier, report = link_tier(text), is_report_title(text)
+        if report and not link.report:
+            link.text, link.report = text, True
+        elif tier > link.tier and not link.report:
+            link.text = text
+        link.tier = max(link.tier, tier)
 
 
 def _headings(selector: Selector) -> list[str]:

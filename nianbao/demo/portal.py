@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from nianbao.demo.chrome import demo_site_pages
 from nianbao.demo.cms import (
     ARTICLE_TYPES,
     ATTACHMENT_TYPES,
@@ -55,7 +56,6 @@ from nianbao.demo.cms import (
     list_page,
     notice_body,
     plain_article,
-    simple_page,
     urls,
 )
 from nianbao.demo.render import seed_html
@@ -200,6 +200,11 @@ class DemoPortal:
     def base_url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def home_url(self) -> str:
+        """The home page: a crawl started here finds the columns by the site's navigation."""
+        return f"{self.base_url}/"
 
     @property
     def column_urls(self) -> dict[str, str]:
@@ -414,24 +419,18 @@ class DemoPortal:
         )
 
     def _add_site_pages(self) -> None:
-        """robots.txt, the 瑞数 script, and the navigation pages the lists link to."""
+        """robots.txt, the 瑞数 script, and the site around the columns: a home page whose
+        navigation leads to them (首页 → 政务公开 → 政府信息公开年报, or one step further), a
+        专题 page linked from a banner, and the news, services and interaction a crawler must
+        leave alone."""
         stamp = epoch("2025-01-01")
         self._resources["/robots.txt"] = Resource(ROBOTS, "text/plain", stamp)
         self._resources["/abc/def.js"] = Resource(
             b"/* rotating-cookie bootstrap */", "application/javascript", stamp
         )
-        home = {"政府信息公开年报（TRS WCM）": f"{TRS_COLUMN}index.html"}
-        home["政府信息公开年报（Hanweb jcms）"] = f"/col/col{HANWEB_COLUMN}/index.html"
-        home["政府信息公开年报（列表）"] = f"{PLAIN_COLUMN}list.html"
-        self._resources["/"] = Resource(simple_page("演示门户", home), HTML_UTF8, stamp)
-        for path, title in (
-            ("/zwgk/", "政务公开"),
-            ("/xxgk/", "政务公开"),
-            ("/lxwm/", "联系我们"),
-            ("/col/col1001/index.html", "政务公开"),
-            ("/col/col1099/index.html", "联系我们"),
-        ):
-            self._resources[path] = Resource(simple_page(title, {"首页": "/"}), HTML_UTF8, stamp)
+        reports = [(title, page) for kind in KINDS for title, page, _, _ in self._published[kind]]
+        for path, page in demo_site_pages(reports).items():
+            self._resources[path] = Resource(page, HTML_UTF8, stamp)
 
     # ---------------------------------------------------------- answering requests
 
@@ -505,7 +504,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(
             f"demo portal: cannot listen on {args.host}:{args.port}: {error}"
         ) from None
-    print(f"demo portal at {portal.base_url}/ (Ctrl-C stops it)", flush=True)
+    print(f"demo portal at {portal.home_url} (Ctrl-C stops it)", flush=True)
     for kind, url in portal.column_urls.items():
         print(f"  {kind:<7} {url}  ({len(portal.reports[kind])} reports)", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C

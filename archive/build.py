@@ -33,7 +33,7 @@ from parsers import ParseError
 from parsers.formats import sniff_format
 from parsers.pool import Job, ParserPool, WorkerDied
 
-DOCUMENT_FORMATS = frozenset({"html", "pdf", "docx", "doc", "wps", "txt"})
+DOCUMENT_FORMATS = frozenset({"html", "pdf", "docx", "doc", "wps", "txt", "xls", "xlsx", "json"})
 
 
 @dataclass

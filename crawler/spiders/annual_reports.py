@@ -130,13 +130,14 @@ class AnnualReportsSpider(scrapy.Spider):
         hops: int,
         found_by: str | None = None,
         fallback: str | None = None,
-        priority: int = 0,
+        tier: int = 0,
     ) -> Request:
-        """A page that may be a column, a report or a step on the way to them."""
+        """A page that may be a column, a report or a step on the way to them, reached by a
+        link of `tier` (parsers.navigation.link_tier): stronger links are fetched first."""
         self.pages_requested.add(url)
         fragment = urlparse(url).fragment
         meta = {"portal": portal, "entry": entry, "hops": hops, "found_by": found_by}
-        meta |= {"fallback": fallback, "fragment": fragment}
+        meta |= {"fallback": fallback, "fragment": fragment, "tier": tier}
         # A script-routed page (gkmlpt's annualreport#<id>) is one page per fragment, which
         # Scrapy's duplicate filter would take for the same.
         return Request(
@@ -144,13 +145,15 @@ class AnnualReportsSpider(scrapy.Spider):
             callback=self.parse_page,
             errback=self.page_failed,
             meta=meta,
-            priority=priority,
+            priority=10 * tier - hops,
             dont_filter=bool(fragment),
         )
 
     def parse_page(self, response: Response):
         if response.body.startswith(BINARY_DOCUMENT):  # a link that named a column led to a file
-            yield self.detail_request(response.url, None, response.meta, dont_filter=True)
+            yield from _some(
+                self.detail_request(response.url, None, response.meta, dont_filter=True)
+            )
             return
         text = decode_html(response.body)
         api = gkmlpt_list_url(response.url, response.meta.get("fragment") or "", text)
@@ -161,8 +164,12 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         view = self.read(response, text)
         kind = page_kind(view)
+        if kind == PAGE and response.meta.get("tier") == STRONG:
+            # named as the 年报 (年度报告, 2023年报) and a page with attachments: a report's
+            kind = REPORT if any(True for _ in self.attachment_links(response, text)) else PAGE
         if kind == REPORT:  # asked for again as a document, so the archive says what it is
-            yield self.detail_request(response.url, view.own_title, response.meta, dont_filter=True)
+            own = self.detail_request(response.url, view.own_title, response.meta, dont_filter=True)
+            yield from _some(own)
         elif kind == COLUMN:
             response.meta["column"] = response.url
             yield from self.parse_list(response, title=_column_title(view))
@@ -197,9 +204,9 @@ class AnnualReportsSpider(scrapy.Spider):
         column nor report, never beyond NIANBAO_DISCOVERY_MAX_HOPS links from the start."""
         meta = response.meta
         hops, entry = meta.get("hops", 0), meta.get("entry") or response.url
-        if kind == PAGE:  # a report linked from a home or section page
-            for link in view.reports:
-                yield self.detail_request(link.url, link.text, meta, listed_on=response.url)
+        # Reports it links: from a home or section page, or a list's in 繁體 or with spaces.
+        for link in view.reports:
+            yield from _some(self.detail_request(link.url, link.text, meta, listed_on=response.url))
         max_hops = self.settings.getint("NIANBAO_DISCOVERY_MAX_HOPS")
         budget = self.settings.getint("NIANBAO_DISCOVERY_MAX_PAGES")
         for link in view.navigation:
@@ -210,7 +217,7 @@ class AnnualReportsSpider(scrapy.Spider):
             if url is None or url in self.pages_requested or not same_site(url, self.domains):
                 continue
             if _names_a_document(url):
-                yield self.detail_request(url, link.text, meta, listed_on=response.url)
+                yield from _some(self.detail_request(url, link.text, meta, listed_on=response.url))
                 continue
             if self.discovery_pages[entry] >= budget:
                 self.crawler.stats.inc_value("nianbao/discovery_budget_spent")
@@ -224,7 +231,7 @@ class AnnualReportsSpider(scrapy.Spider):
                 entry,
                 hops + 1,
                 f"discovered from {response.url}",
-                priority=10 * link.tier - hops,
+                tier=link.tier,
             )
 
     def follow(self, url: str) -> str | None:
@@ -265,8 +272,8 @@ class AnnualReportsSpider(scrapy.Spider):
         requests = [
             self.detail_request(url, text, meta, column=meta["column"], listed_on=response.url)
             for url, text in links
-            if self.follow(url)
         ]
+        requests = [request for request in requests if request]
         yield ColumnPage(
             meta.get("portal"),
             meta["column"],
@@ -286,9 +293,12 @@ class AnnualReportsSpider(scrapy.Spider):
         listed_on: str | None = None,
         page_url: str | None = None,
         dont_filter: bool = False,
-    ) -> Request:
-        """A report's page or document; `listed_on` the page that linked it."""
-        url = self.follow(url) or url
+    ) -> Request | None:
+        """A report's page or document (`listed_on` the page that linked it); None for a
+        mirror's copy of one."""
+        url = self.follow(url)
+        if url is None:
+            return None
         return Request(
             url,
             callback=self.parse_detail,
@@ -390,8 +400,8 @@ class AnnualReportsSpider(scrapy.Spider):
         for anchor in selector.css("a[href]"):
             href = anchor.attrib["href"].strip()
             label = "".join(anchor.css("::text").getall()).strip()
-            url = response.urljoin(href)
-            same_column = urlparse(url).path.startswith(column_path)
+            url = self.follow(response.urljoin(href))
+            same_column = url is not None and urlparse(url).path.startswith(column_path)
             if same_column and (NEXT_PAGE_TEXT.match(label) or PAGE_PARAM.search(href)):
                 yield self._list_request(url, response)
 
@@ -423,11 +433,12 @@ class AnnualReportsSpider(scrapy.Spider):
             tables = _has_report_tables(text)
             attachments = list(self.attachment_links(response, text))
             if attachments and not tables:
+                meta = response.meta
                 for url in attachments:
-                    meta = response.meta
-                    yield self.detail_request(
+                    request = self.detail_request(
                         url, meta.get("title"), meta, meta.get("column"), page_url=response.url
                     )
+                    yield from _some(request)
                 return
             if not tables:
                 epoint = epoint_detail(response.url, text)
@@ -479,10 +490,11 @@ class AnnualReportsSpider(scrapy.Spider):
         html, files = content
         if files and not _has_report_tables(html):
             for path in files:
-                url = urljoin(page, path)
-                yield self.detail_request(
-                    url, response.meta.get("title"), response.meta, page_url=page
+                title = response.meta.get("title")
+                request = self.detail_request(
+                    urljoin(page, path), title, response.meta, page_url=page
                 )
+                yield from _some(request)
             return
         if html.strip():
             yield self.document(response, page)
@@ -530,6 +542,11 @@ def _unwrap_viewer(url: str) -> str:
         if target:
             return urljoin(url, unquote(target[0]))
     return url
+
+
+def _some(request: Request | None) -> Iterator[Request]:
+    if request is not None:
+        yield request
 
 
 def _column_title(view: PageView) -> str | None:

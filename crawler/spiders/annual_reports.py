@@ -114,7 +114,9 @@ class AnnualReportsSpider(scrapy.Spider):
             known = store.live_columns(entry.portal, entry.url)
             for url in known:
                 fallback = entry.url if url != entry.url else entry.fallback
-                yield self.page_request(url, entry.portal, entry.url, 0, fallback=fallback)
+                request = self.page_request(url, entry.portal, entry.url, 0, fallback=fallback)
+                request.meta["remembered"] = True
+                yield request
             if not known:
                 yield self.page_request(
                     entry.url, entry.portal, entry.url, 0, entry.found_by, entry.fallback
@@ -173,22 +175,26 @@ class AnnualReportsSpider(scrapy.Spider):
         elif kind == COLUMN:
             response.meta["column"] = response.url
             yield from self.parse_list(response, title=_column_title(view))
-        elif response.meta.get("fallback"):
-            yield self.fallback(response.meta, f"{response.url} lists no reports")
+        else:
+            yield from self.column_lost(response.meta, response.url, "lists no reports")
         yield from self.discover(response, view, kind)
 
     def page_failed(self, failure):
-        meta = failure.request.meta
-        if meta.get("fallback"):
-            yield self.fallback(meta, f"{failure.request.url} failed ({failure.value})")
+        request = failure.request
+        yield from self.column_lost(request.meta, request.url, f"failed ({failure.value})")
 
-    def fallback(self, meta: dict, why: str) -> Request:
-        """A column that no longer answers or lists reports: look for the columns again from
-        the page it was found from (the portal's home page)."""
-        self.logger.info("%s: finding the columns again from %s", why, meta["fallback"])
-        self.crawler.stats.inc_value("nianbao/rediscoveries")
-        found_by = "registry" if meta.get("portal") in self.portal_info else "start-url"
-        return self.page_request(meta["fallback"], meta["portal"], meta["fallback"], 0, found_by)
+    def column_lost(self, meta: dict, url: str, why: str):
+        """A start page or a remembered column that no longer answers or lists reports: it
+        is remembered as listing none, and the columns are looked for again from the page it
+        was found from (the portal's home page)."""
+        if meta.get("remembered"):
+            yield ColumnPage(meta.get("portal"), url, 0)
+        if meta.get("fallback"):
+            fallback = meta["fallback"]
+            self.logger.info("%s %s: finding the columns again from %s", url, why, fallback)
+            self.crawler.stats.inc_value("nianbao/rediscoveries")
+            found_by = "registry" if meta.get("portal") in self.portal_info else "start-url"
+            yield self.page_request(fallback, meta.get("portal"), fallback, 0, found_by)
 
     def read(self, response: Response, text: str) -> PageView:
         return read_page(

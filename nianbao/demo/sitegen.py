@@ -56,6 +56,7 @@ class GeneratedSite:
     listed: set[str] = field(default_factory=set)  # what the lists link: pages, attachments
     noise: set[str] = field(default_factory=set)  # news, services, interaction
     mirrors: tuple[str, ...] = ()  # URL prefixes of the mirror copies
+    offsite: set[str] = field(default_factory=set)  # reports on other sites, linked
 
 
 def seed_texts() -> list[tuple[str, str]]:
@@ -264,6 +265,12 @@ class SiteBuilder:
                 page = f"{self.www}/gate/big5/{host.netloc}{host.path}"
                 title = title.translate(str.maketrans(SIMPLIFIED_TO_TRADITIONAL))
             entries.append((title, page))
+        # The province's report, on the province's own site: another site, never followed.
+        other = f"http://www.{self.token(6)}.gov.cn/zwgk/ndbg/{year}.html"
+        province = f"某某省人民政府{year}年政府信息公开工作年度报告"
+        self.article(other, province, seed_html(seeds[0][1]), [])
+        self.result.offsite.add(other)
+        entries.append((province, other))
         title, column_report = self.column_entries_report(0)
         entries.append((title, self.mobile + urlsplit(column_report).path))
         entries.append(self.column_entries_report(1))

@@ -484,3 +484,24 @@ def live_columns(db: sqlite_utils.Database, portal: str | None, entry: str) -> l
         [portal, entry],
     )
     return [url for (url,) in rows]
+
+
+def found_columns(path: Path | str) -> list[dict]:
+    """Every column the crawls of the database at `path` remember, by portal; none when there
+    is no such database yet."""
+    if not Path(path).is_file():
+        return []
+    connection = open_read_only(path)
+    connection.row_factory = sqlite3.Row
+    try:
+        return [
+            dict(row)
+            for row in connection.execute(
+                "select portal, url, title, found_by, first_seen, last_seen, reports "
+                "from columns order by portal, url"
+            )
+        ]
+    except sqlite3.Error:  # a database from before columns were remembered
+        return []
+    finally:
+        connection.close()

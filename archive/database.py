@@ -84,6 +84,7 @@ SCHEMA: dict[str, dict] = {
             "previous_id": int,
             "superseded_by": int,
             "warnings": str,
+            "missing_rows": str,
             "overview": str,
             "problems": str,
             "other_matters": str,
@@ -339,6 +340,12 @@ def _report_row(report: dict, text: str | None, provenance: Provenance) -> dict:
         "checks_failed": sum(1 for c in report.get("checks", []) if c["ok"] is False),
         "fetch_id": provenance.fetch_id,
         "warnings": json.dumps(report.get("warnings", []), ensure_ascii=False),
+        # template rows the report does not print (section.key), JSON; null for no template
+        "missing_rows": (
+            json.dumps(report["missing_rows"], ensure_ascii=False)
+            if "missing_rows" in report
+            else None
+        ),
         "overview": sections.get("overview"),
         "problems": sections.get("problems"),
         "other_matters": sections.get("other"),

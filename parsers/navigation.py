@@ -5,23 +5,22 @@ The crawler finds a portal's 年报 column as a person would, by the words on th
 words are data here, beside the report vocabulary of the parsers; crawler/spiders/discovery.py
 applies them to pages.
 
-Link texts are compared in a readable form: whitespace and punctuation dropped, the traditional
-characters portals' 繁體 copies print mapped back to simplified (政務公開 → 政务公开), and the
-Taiwan word 资讯 read as 信息.
+Link texts are compared in a readable form: canonical as the vocabulary's (parsers.hanzi.canon),
+punctuation dropped, the traditional characters of portals' 繁體 copies made simplified (政務公開
+→ 政务公开; a link text is short, so one traditional character is enough to convert it), and the
+Taiwan word 资讯 read as 信息. What makes one 年报's title is the vocabulary's test, with a year.
 """
 
 from __future__ import annotations
 
 import re
 
-# Traditional → simplified for the characters of the words below (and of 年报 titles): a 繁體
-# page says 政府資訊公開年報 or 政務公開. A per-character map is enough for these words.
-TRADITIONAL = str.maketrans(
-    "開務報資訊會縣區鎮鄉廳辦關於國財政黨號處專欄題個標準據聯繫體與間門網頁導覽單",
-    "开务报资讯会县区镇乡厅办关于国财政党号处专栏题个标准据联系体与间门网页导览单",
-)
-TAIWAN_WORDS = (("资讯", "信息"),)
-_NOISE_CHARACTERS = re.compile(r"[\s\u3000\u00a0:：>》»›|｜·•、,，.。()（）\[\]【】「」《》\"'“”]+")
+from parsers.hanzi import TAIWAN_WORDS, TRADITIONAL_MARKS, canon, to_simplified
+from parsers.vocabulary import YEAR
+from parsers.vocabulary import is_report_title as names_report
+
+_TRADITIONAL = re.compile(f"[{TRADITIONAL_MARKS}]")
+_NOISE_CHARACTERS = re.compile(r"[\s:：>》»›|｜·•、,，.。()（）\[\]【】「」《》\"'“”]+")
 
 # ------------------------------------------------------------------ link texts, by strength
 
@@ -56,31 +55,31 @@ STRONG, SECTION, NONE = 2, 1, 0
 
 # ------------------------------------------------------------------ titles of 年报
 
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-REPORT_WORDS = re.compile(r"年度报告|年报")
-DISCLOSURE = re.compile(r"公开")
 # A link about 年报 that is not one: 关于做好2024年度政府信息公开工作年度报告编制的通知.
 NOT_A_REPORT = re.compile(r"^关于|通知$|印发|编制|报送|评议|公示$")
 # What a 专题 page or a column says of itself, beside a 年报 title's words.
 COLLECTION_WORDS = re.compile(r"专题|专栏|集中公开|汇总|目录")
+DISCLOSURE = re.compile(r"公开")
 
 
 def readable(text: str) -> str:
-    """`text` as these rules compare it: no whitespace or punctuation, simplified, 信息."""
-    text = _NOISE_CHARACTERS.sub("", text or "").translate(TRADITIONAL).lower()
-    for word, mainland in TAIWAN_WORDS:
+    """`text` as these rules compare it: canonical, no punctuation, simplified, 信息."""
+    text = text or ""
+    if _TRADITIONAL.search(text):
+        text = to_simplified(text)
+    text = _NOISE_CHARACTERS.sub("", canon(text)).lower()
+    for mainland, word in TAIWAN_WORDS:
         text = text.replace(word, mainland)
     return text
 
 
-def is_report_title(text: str) -> bool:
-    """A link or page title that names one 年报: a year, 公开 and 年度报告/年报, and not a
-    notice about them (traditional characters and spaces allowed)."""
+def is_one_report(text: str) -> bool:
+    """A link or page title that names one 年报: the vocabulary's report title with a year, and
+    not a notice about 年报 or a 专题 of them (traditional characters and spaces allowed)."""
     text = readable(text)
     return bool(
         YEAR.search(text)
-        and DISCLOSURE.search(text)
-        and REPORT_WORDS.search(text)
+        and names_report(text)
         and not NOT_A_REPORT.search(text)
         and not COLLECTION_WORDS.search(text)
     )
@@ -91,7 +90,7 @@ def names_collection(text: str) -> bool:
     (2024年度政府信息公开工作年度报告集中公开专题), not one report."""
     text = readable(text)
     return link_tier(text) == STRONG and (
-        not YEAR.search(text) or bool(COLLECTION_WORDS.search(text))
+        YEAR.search(text) is None or bool(COLLECTION_WORDS.search(text))
     )
 
 

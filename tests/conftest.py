@@ -17,6 +17,31 @@ def load_expected(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+# Cells a fixture does not print, though its expected JSON (copied from ../shared) holds a
+# value for them: seed 004's flattened text prints six values in its 予以公开 and 部分公开
+# rows, and the expected file has the 0 the parser used to infer for the seventh. The
+# contract (report-json.md, "Values") says a cell not printed is null, with a warning.
+NOT_PRINTED = {
+    "004_3cdcdf96041af72f": ("applications.granted.total", "applications.partly_granted.total"),
+}
+
+
+def expected_as_printed(path: Path) -> dict:
+    """The expected object of the document at `path`, with the cells it does not print null."""
+    return as_printed(load_expected(path.with_name(path.stem + ".expected.json")), path.stem)
+
+
+def as_printed(expected: dict, name: str) -> dict:
+    """An expected object (of the document called `name`) with NOT_PRINTED cells null."""
+    for cell in NOT_PRINTED.get(name, ()):
+        *parents, leaf = cell.split(".")
+        node = expected
+        for key in parents:
+            node = node[key]
+        node[leaf] = None
+    return expected
+
+
 def leaves(obj, prefix=""):
     if isinstance(obj, dict):
         for key, value in obj.items():

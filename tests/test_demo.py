@@ -14,7 +14,7 @@ import urllib.request
 
 from nianbao.demo.portal import CATALOGUE, DEFAULT_DOCUMENTS, DemoPortal
 from parsers.template import APPLICANT_COLUMNS
-from tests.conftest import FIXTURES, NIANBAO
+from tests.conftest import FIXTURES, NIANBAO, as_printed
 
 
 def free_port() -> int:
@@ -31,7 +31,10 @@ def expected_reports() -> list[dict]:
     paths = sorted(FIXTURES.glob("seeds/*.expected.json")) + sorted(
         FIXTURES.glob("reports/*.expected.json")
     )
-    return [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+    return [
+        as_printed(json.loads(path.read_text(encoding="utf-8")), path.name.split(".")[0])
+        for path in paths
+    ]
 
 
 def expected_for(agency: str, year: int, expected: list[dict]) -> dict:

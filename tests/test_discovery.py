@@ -18,7 +18,7 @@ import pytest
 from crawler.sites import canonical_page, registrable_domain
 from nianbao.demo.platforms import epoint_site, gkmlpt_site
 from nianbao.demo.sitegen import GeneratedSite, generate_site
-from parsers.navigation import NONE, SECTION, STRONG, is_report_title, link_tier
+from parsers.navigation import NONE, SECTION, STRONG, is_one_report, link_tier
 from tests.archive_checks import query
 from tests.conftest import NIANBAO
 from tests.test_crawl import FAST
@@ -69,11 +69,11 @@ def test_links_are_ranked_by_their_words(text, tier):
 
 
 def test_report_titles_are_told_from_notices_and_collections():
-    assert is_report_title("某某市财政局 2024 年政府信息公开工作年度报告")
-    assert is_report_title("某某市2023年政府資訊公開工作年度報告")
-    assert not is_report_title("关于做好2024年度政府信息公开工作年度报告编制发布工作的通知")
-    assert not is_report_title("2024年度政府信息公开工作年度报告集中公开专题")
-    assert not is_report_title("政府信息公开年报")  # a column: no year
+    assert is_one_report("某某市财政局 2024 年政府信息公开工作年度报告")
+    assert is_one_report("某某市2023年政府資訊公開工作年度報告")
+    assert not is_one_report("关于做好2024年度政府信息公开工作年度报告编制发布工作的通知")
+    assert not is_one_report("2024年度政府信息公开工作年度报告集中公开专题")
+    assert not is_one_report("政府信息公开年报")  # a column: no year
 
 
 def test_sibling_hosts_share_a_domain_and_mirrors_are_the_page_itself_or_nothing():

@@ -38,9 +38,8 @@ from crawler.spiders.platforms import (
 from crawler.store import CrawlStore
 from parsers.html import decode_html
 from parsers.navigation import STRONG, names_collection
+from parsers.vocabulary import is_report_title, prints_tables
 
-REPORT_TITLE = re.compile(r"年度报告|年报|年度工作报告")
-DISCLOSURE = re.compile(r"公开")
 ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?)(?:$|[?#])", re.I)
 NEXT_PAGE_TEXT = re.compile(r"^\s*(下一?页|后一?页|尾页|末页|next|>|»)\s*$", re.I)
 PAGE_PARAM = re.compile(r"[?&](page|pageNo|pageIndex|currentPage|curPage)=\d+", re.I)
@@ -55,10 +54,6 @@ WINDOW_OPEN = re.compile(r"window\.open\(\s*['\"]([^'\"]+)['\"]")
 HANWEB_WINDOW = 3  # pages a dataproxy POST asks for at once, as the jcms pager does
 BINARY_DOCUMENT = (b"%PDF-", b"PK", b"\xd0\xcf\x11\xe0")  # PDF, zip (DOCX, XLSX), OLE (DOC, XLS)
 LIST_META = ("column", "portal", "found_by", "entry")  # what every page of a column carries
-
-
-def is_report_title(text: str) -> bool:
-    return bool(REPORT_TITLE.search(text) and DISCLOSURE.search(text))
 
 
 class Entry(NamedTuple):
@@ -562,4 +557,4 @@ def _column_title(view: PageView) -> str | None:
 
 
 def _has_report_tables(text: str) -> bool:
-    return "<table" in text.lower() and ("本年新收" in text or "第二十条" in text)
+    return "<table" in text.lower() and prints_tables(text)

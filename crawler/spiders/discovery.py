@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from parsers.navigation import NONE, is_report_title, link_tier, names_collection, readable
+from parsers.navigation import NONE, is_one_report, link_tier, names_collection, readable
 
 REPORT, COLUMN, PAGE = "report", "column", "page"
 
@@ -102,7 +102,7 @@ def _add(seen: dict[str, Link], url: str, words: list[str]) -> None:
     words = words or [""]
     link = seen.setdefault(url, Link(url, words[0]))
     for text in words:
-        tier, report = link_tier(text), is_report_title(text)
+        tier, report = link_tier(text), is_one_report(text)
         if report and not link.report:
             link.text, link.report = text, True
         elif tier > link.tier and not link.report:
@@ -133,7 +133,7 @@ def _own_title(selector: Selector, headings: list[str]) -> str | None:
     ).getall()
     candidates += [" ".join(h.css("::text").getall()) for h in selector.css("h1")]
     candidates += headings[:1]
-    return next((c.strip() for c in candidates if is_report_title(c)), None)
+    return next((c.strip() for c in candidates if is_one_report(c)), None)
 
 
 def page_kind(view: PageView) -> str:

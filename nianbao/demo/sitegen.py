@@ -17,6 +17,7 @@ gateway and one through the mobile host (also in the column); and on every page 
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import string
@@ -28,7 +29,6 @@ from nianbao.demo.portal import CATALOGUE, DEFAULT_DOCUMENTS
 from nianbao.demo.render import seed_html, text_blocks
 from nianbao.demo.vhosts import HTML, VirtualHosts, page_answer
 from nianbao.demo.word import seed_docx, xlsx_bytes
-from parsers.navigation import TRADITIONAL
 
 SECTION_WORDS = ("政务公开", "政府信息公开", "信息公开")
 MIDDLE_WORDS = (None, "法定主动公开内容", "政府信息公开目录")
@@ -44,7 +44,6 @@ PER_PAGE = 4  # column items per list page
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SIMPLIFIED_TO_TRADITIONAL = {v: k for k, v in TRADITIONAL.items()}
 
 
 @dataclass
@@ -263,7 +262,7 @@ class SiteBuilder:
             if index == 2:  # written by someone browsing the 繁體 copy
                 host = urlsplit(page)
                 page = f"{self.www}/gate/big5/{host.netloc}{host.path}"
-                title = title.translate(str.maketrans(SIMPLIFIED_TO_TRADITIONAL))
+                title = to_traditional(title)
             entries.append((title, page))
         # The province's report, on the province's own site: another site, never followed.
         other = f"http://www.{self.token(6)}.gov.cn/zwgk/ndbg/{year}.html"
@@ -375,12 +374,24 @@ class SiteBuilder:
         return None
 
 
+@functools.cache
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → traditional, as a 繁體 gateway converts (OpenCC s2t)."""
+    return _s2t().convert(text)
+
+
 def big5_copy(page: bytes, host: str) -> bytes:
     """A page as the 繁體 gateway serves it: traditional characters, its links rewritten into
     the gateway (/gate/big5/<host>/…)."""
     if not page.lstrip().startswith(b"<"):
         return page
-    text = page.decode("utf-8").translate(str.maketrans(SIMPLIFIED_TO_TRADITIONAL))
+    text = to_traditional(page.decode("utf-8"))
     text = re.sub(r'href="/(?!gate/)', f'href="/gate/big5/{host}/', text)
     text = re.sub(r'href="http://([^/"]+)/', r'href="/gate/big5/\1/', text)
     return text.encode("utf-8")

@@ -68,6 +68,7 @@ def build(
     db = open_database(Path(data_dir) / "nianbao.db")
     recover(Path(data_dir) / "warc")
     summary.runs_merged = _merge_runs(db, Path(data_dir))
+    _merge_columns(db, Path(data_dir))
     readers = ParserPool(processes)
     try:
         # Results come back in archive order, so report ids do not depend on worker timing.
@@ -144,6 +145,31 @@ def _merge_runs(db, data_dir: Path) -> int:
                 db["crawl_runs"].insert(run)
             merged += 1
     return merged
+
+
+def _merge_columns(db, data_dir: Path) -> None:
+    """Bring the columns the workers found into the archive's table, where the next crawl
+    looks for them: the first sighting's how and when, the latest check's report count, the
+    latest time one listed reports."""
+    for path in _worker_databases(data_dir):
+        for column in _read_rows(path, "select * from columns", []):
+            column.pop("id")
+            known = db.execute(
+                "select id, first_seen, last_checked, last_seen from columns "
+                "where portal is ? and url = ?",
+                [column["portal"], column["url"]],
+            ).fetchone()
+            if known is None:
+                db["columns"].insert(column)
+                continue
+            row_id, first_seen, last_checked, last_seen = known
+            merged = {
+                "first_seen": min(first_seen or "~", column["first_seen"] or "~"),
+                "last_seen": max(last_seen or "", column["last_seen"] or "") or None,
+            }
+            if (column["last_checked"] or "") > (last_checked or ""):
+                merged |= {"last_checked": column["last_checked"], "reports": column["reports"]}
+            db["columns"].update(row_id, merged)
 
 
 def _store(db, fetch_id: int, fetch: Fetch, read) -> str:

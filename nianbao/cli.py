@@ -37,7 +37,7 @@ def cli() -> None:
     "--indent", type=int, default=None, help="Pretty-print with this indent (not JSON Lines)."
 )
 def parse(paths: tuple[str, ...], indent: int | None) -> None:
-    """Parse report files (.txt, .html, .pdf, .docx, .doc, .wps) into JSON, one object per line.
+    """Parse report files (.txt, .html, .pdf, .docx, .doc, .wps, .xls, .xlsx) into JSON, one per line.
 
     An unreadable file gets a one-line error on stderr; the others are still parsed, and the
     exit status is 1 at the end.
@@ -65,7 +65,12 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
 
 
 @cli.command()
-@click.option("--start-url", "start_urls", multiple=True, help="A 年报 column URL (repeatable).")
+@click.option(
+    "--start-url",
+    "start_urls",
+    multiple=True,
+    help="A portal's home page, 年报 column or any page (repeatable): columns are found from it.",
+)
 @click.option(
     "--portal",
     "portal_names",
@@ -98,7 +103,7 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
 def crawl(
     start_urls, portal_names, all_portals, data_dir, ignore_robots, verbose, redis_url, overrides
 ) -> None:
-    """Crawl 年报 columns, archive every response (WARC) and store the reports found.
+    """Crawl 年报 columns (found from a home page), archive every response (WARC), store reports.
 
     Safe under cron: a lock keeps runs from overlapping; each run is recorded in crawl_runs;
     a failed run exits non-zero with a one-line summary. With --redis, any number of

@@ -15,6 +15,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from archive.build import build
+from archive.database import (
+    close_database,
+    live_columns,
+    open_database,
+    record_column,
+    worker_database,
+)
 from crawler.sites import canonical_page, registrable_domain
 from nianbao.demo.platforms import epoint_site, gkmlpt_site
 from nianbao.demo.sitegen import GeneratedSite, generate_site
@@ -178,3 +186,19 @@ def test_epoint_detail_pages_are_read_from_their_script_answers(tmp_path):
     shutil.copytree(tmp_path / "warc", tmp_path / "rebuilt" / "warc")
     subprocess.run([NIANBAO, "build", "--data", str(tmp_path / "rebuilt")], check=True)
     assert sorted(stored(tmp_path / "rebuilt")) == sorted(site.reports)
+
+
+def test_columns_the_workers_of_a_distributed_crawl_found_are_merged_by_build(tmp_path):
+    main = open_database(tmp_path / "nianbao.db")
+    column, home = "http://www.x.gov.cn/zwgk/nb/", "http://www.x.gov.cn/"
+    record_column(main, "x", column, "2026-01-01T03:00:00+00:00", 0, entry=home)
+    close_database(main)
+    worker = open_database(worker_database(tmp_path, "host-1"))
+    record_column(worker, "x", column, "2026-01-08T03:00:00+00:00", 7, entry=home)
+    close_database(worker)
+    (tmp_path / "warc").mkdir()
+    build(tmp_path, processes=0)
+    merged = open_database(tmp_path / "nianbao.db")
+    assert live_columns(merged, "x", home) == [column]  # where the next crawl starts
+    row = merged.execute("select first_seen, last_seen, reports from columns").fetchone()
+    assert row == ("2026-01-01T03:00:00+00:00", "2026-01-08T03:00:00+00:00", 7)

@@ -86,7 +86,8 @@ class AnnualReportsSpider(scrapy.Spider):
         if not self.entries:
             raise ValueError("annual_reports needs -a start_urls=URL[,URL] or -a portals=JSON")
         self.start_urls = [e.url for e in self.entries]
-        self.own_hosts = frozenset(urlparse(u).hostname or "" for u in self.start_urls)
+        starts = self.start_urls + [e.fallback for e in self.entries if e.fallback]
+        self.own_hosts = frozenset(urlparse(u).hostname or "" for u in starts)
         # Off-site links and redirects are dropped by Scrapy's OffsiteMiddleware; sibling hosts
         # of the registrable domain (file.x.gov.cn beside www.x.gov.cn) are the same site.
         self.domains = frozenset(registrable_domain(host) for host in self.own_hosts)
@@ -221,8 +222,10 @@ class AnnualReportsSpider(scrapy.Spider):
                 yield from _some(self.detail_request(url, link.text, meta, listed_on=response.url))
                 continue
             if self.discovery_pages[entry] >= budget:
-                self.crawler.stats.inc_value("nianbao/discovery_budget_spent")
-                self.logger.info("discovery from %s stops at %d pages", entry, budget)
+                if self.discovery_pages[entry] == budget:  # said once
+                    self.crawler.stats.inc_value("nianbao/discovery_budget_spent")
+                    self.logger.info("discovery from %s stops at %d pages", entry, budget)
+                    self.discovery_pages[entry] += 1
                 return
             self.discovery_pages[entry] += 1
             self.crawler.stats.inc_value("nianbao/discovery_pages")

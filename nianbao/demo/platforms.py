@@ -42,6 +42,16 @@ def json_answer(data) -> Answer:
     return Answer(200, {"Content-Type": JSON}, json.dumps(data, ensure_ascii=False).encode())
 
 
+def platform_site(
+    hosts: VirtualHosts | None, domain: str, site: str, column_name: str, column_path: str
+) -> tuple[PlatformSite, Links]:
+    """A site on www.<domain> whose 政务公开 page links its 年报 column; and its navigation."""
+    hosts = hosts or VirtualHosts()
+    www = f"http://www.{domain}"
+    nav = site_frame(hosts, www, site, (column_name, www + column_path))
+    return PlatformSite(hosts, www + "/", column=www + column_path), nav
+
+
 def site_frame(hosts: VirtualHosts, www: str, site: str, column: tuple[str, str]) -> Links:
     """Home, 政务公开 and the noise beside them; returns the navigation."""
     paths = ("/", "/zwgk/", "/xwzx/", "/bsfw/", "/hdjl/")
@@ -68,12 +78,10 @@ GKMLPT_SID, GKMLPT_CATALOGUE, GKMLPT_PER_PAGE = "175", "2629", 3
 
 
 def gkmlpt_site(hosts: VirtualHosts | None = None, domain: str = "gdmock.gov.cn") -> PlatformSite:
-    hosts = hosts or VirtualHosts()
-    www = f"http://www.{domain}"
     site = "某某市人民政府"
-    column = f"{www}/gkmlpt/annualreport#{GKMLPT_CATALOGUE}"
-    nav = site_frame(hosts, www, site, ("政府信息公开年报", column))
-    result = PlatformSite(hosts, www + "/", column=column)
+    column = f"/gkmlpt/annualreport#{GKMLPT_CATALOGUE}"
+    result, nav = platform_site(hosts, domain, site, "政府信息公开年报", column)
+    hosts, www = result.hosts, result.home.rstrip("/")
     shell = (
         '<div id="app"></div><script>window._CONFIG = {SID: \''
         + GKMLPT_SID
@@ -147,12 +155,10 @@ def epoint_shell(guid: str, site: str, inline_endpoint: bool) -> str:
 
 
 def epoint_site(hosts: VirtualHosts | None = None, domain: str = "epmock.gov.cn") -> PlatformSite:
-    hosts = hosts or VirtualHosts()
-    www = f"http://www.{domain}"
     site = "某某区人民政府"
-    column = f"{www}/xxgk/008004/008004001/moreinfo.html"
-    nav = site_frame(hosts, www, site, ("政府信息公开年度报告", column))
-    result = PlatformSite(hosts, www + "/", column=column)
+    column_path = "/xxgk/008004/008004001/moreinfo.html"
+    result, nav = platform_site(hosts, domain, site, "政府信息公开年度报告", column_path)
+    hosts, www, column = result.hosts, result.home.rstrip("/"), result.column
     answers: dict[str, dict] = {}
     entries: Links = []
     pdf = (DEFAULT_DOCUMENTS / "huaian-2024.pdf").read_bytes()

@@ -59,7 +59,7 @@ from nianbao.demo.cms import (
     urls,
 )
 from nianbao.demo.render import seed_html
-from nianbao.demo.server import Answer, QuietServer, conditional_answer
+from nianbao.demo.server import Answer, Served, conditional_answer
 from nianbao.demo.word import seed_docx, stable_zip
 
 DEFAULT_DOCUMENTS = Path(__file__).resolve().parent / "documents"
@@ -168,7 +168,7 @@ def revised(body: bytes, content_type: str, revision: int) -> bytes:
 # ------------------------------------------------------------------ the portal
 
 
-class DemoPortal:
+class DemoPortal(Served):
     """Three mock 年报 columns on one local HTTP server; see the module docstring."""
 
     def __init__(
@@ -190,8 +190,6 @@ class DemoPortal:
         self._published: dict[str, list[tuple[str, str, str, str]]] = {k: [] for k in KINDS}
         self._next_id = {"trs": 105580, "hanweb": 90, "plain": 1001}
         self._revision = 0
-        self._server: QuietServer | None = None
-        self._thread: threading.Thread | None = None
         self._build()
 
     # ---------------------------------------------------------- public API
@@ -225,31 +223,6 @@ class DemoPortal:
                 ]
                 for kind, published in self._published.items()
             }
-
-    def start(self) -> DemoPortal:
-        self._server = QuietServer((self.host, self.port), self)
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        self._server.close_connections()
-        if self._thread:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> DemoPortal:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def touch(self, path: str, new_body: bytes | None = None) -> None:
         """Change the document at path: new bytes (given, or a harmless edit), a later date."""

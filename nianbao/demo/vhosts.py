@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
-from nianbao.demo.server import Answer, QuietServer, conditional_answer
+from nianbao.demo.server import Answer, Served, conditional_answer
 
 HTML = "text/html; charset=utf-8"
 ROBOTS = b"User-agent: *\nAllow: /\n"
@@ -33,7 +33,7 @@ def not_found() -> Answer:
     return Answer(404, {"Content-Type": HTML}, b"<html><body><h1>404 Not Found</h1></body></html>")
 
 
-class VirtualHosts:
+class VirtualHosts(Served):
     """The pages of any number of hosts, served through one proxy port."""
 
     latency = 0.0
@@ -44,9 +44,6 @@ class VirtualHosts:
         self.mirrors: list[Mirror] = []
         self.requests: list[tuple[str, str]] = []  # (method, absolute URL) as they came
         self._lock = threading.Lock()
-        self._server: QuietServer | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
 
     def add(self, url: str, body: bytes | str, content_type: str = HTML) -> str:
         """Publish `body` at `url` (absolute, no fragment); returns the URL."""
@@ -92,28 +89,6 @@ class VirtualHosts:
         if found is None:
             return not_found()
         return page_answer(found[0], found[1], headers)
-
-    def start(self) -> VirtualHosts:
-        self._server = QuietServer(("127.0.0.1", 0), self)
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server.close_connections()
-            self._server = None
-
-    def __enter__(self) -> VirtualHosts:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def fetched(self) -> list[str]:
         """URLs asked for with GET or POST, in order (robots.txt left out)."""

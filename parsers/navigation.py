@@ -85,6 +85,14 @@ def is_one_report(text: str) -> bool:
     )
 
 
+# A year sub-column's link in a column: 2023年, 2023年度, 2023.
+YEAR_ONLY = re.compile(r"^(?:19|20)\d{2}年?度?$")
+
+
+def names_a_year(text: str) -> bool:
+    return bool(YEAR_ONLY.match(readable(text)))
+
+
 def names_collection(text: str) -> bool:
     """A heading that names a list of 年报: a column (政府信息公开年报, 年度报告) or a 专题
     (2024年度政府信息公开工作年度报告集中公开专题), not one report."""

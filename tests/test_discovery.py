@@ -24,6 +24,7 @@ from archive.database import (
     worker_database,
 )
 from crawler.sites import canonical_page, registrable_domain
+from crawler.spiders.discovery import COLUMN, PAGE, page_kind, read_page
 from nianbao.demo.platforms import epoint_site, gkmlpt_site
 from nianbao.demo.sitegen import GeneratedSite, generate_site
 from parsers.navigation import NONE, SECTION, STRONG, is_one_report, link_tier
@@ -95,6 +96,24 @@ def test_sibling_hosts_share_a_domain_and_mirrors_are_the_page_itself_or_nothing
     assert canonical_page("http://m.x.gov.cn/", own_hosts={"m.x.gov.cn"}) == "http://m.x.gov.cn/"
 
 
+def test_a_page_is_a_column_by_what_it_lists_and_its_year_links_are_sub_columns():
+    years = '<a href="/nb/2024/">2024年度</a> <a href="/xw/">新闻</a> <a href="/zwgk/">政务公开</a>'
+    column = read_page(
+        "http://x.gov.cn/nb/", f"<title>政府信息公开年报_某市人民政府</title>{years}"
+    )
+    assert page_kind(column) == PAGE  # lists no report itself
+    assert [link.url for link in column.navigation][:1] == ["http://x.gov.cn/nb/2024/"]
+    home = read_page("http://x.gov.cn/", f"<title>某市人民政府</title>{years}")
+    assert [link.url for link in home.navigation] == ["http://x.gov.cn/zwgk/"]
+    reports = "".join(
+        f'<li><a href="/nb/2024/t{i}.html">某{i}局2024年政府信息公开工作年度报告</a></li>'
+        for i in range(3)
+    )
+    assert page_kind(read_page("http://x.gov.cn/nb/2024/", f"<ul>{reports}</ul>")) == COLUMN
+    others = "".join(f'<a href="/a{i}.html">服务{i}</a>' for i in range(60))
+    assert page_kind(read_page("http://x.gov.cn/", f"<ul>{reports}</ul>{others}")) == PAGE
+
+
 # ------------------------------------------------------------------ a whole site, from its home
 
 
@@ -127,8 +146,8 @@ def test_a_site_entered_by_its_home_page_gives_every_report_once_fetching_little
 
 
 def test_a_site_built_the_same_way_gives_every_report(tmp_path):
-    # another seed: other words, paths, hosts and CMS (make bench-style sweeps: 12 seeds pass)
-    assert_found_from_home(generate_site(2), tmp_path)
+    # another seed: other words, paths, hosts and CMS (seeds 1-30 pass)
+    assert_found_from_home(generate_site(5), tmp_path)
 
 
 def test_the_next_crawl_starts_at_the_columns_and_looks_again_when_one_moves(tmp_path):

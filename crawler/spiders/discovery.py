@@ -19,7 +19,15 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from parsers.navigation import NONE, is_one_report, link_tier, names_collection, readable
+from parsers.navigation import (
+    NONE,
+    STRONG,
+    is_one_report,
+    link_tier,
+    names_a_year,
+    names_collection,
+    readable,
+)
 
 REPORT, COLUMN, PAGE = "report", "column", "page"
 
@@ -34,7 +42,12 @@ _TITLE_SEPARATOR = re.compile(r"[_|｜]| - | — |--")
 _CRUMB_MARKERS = ("当前位置", "您的位置", "您现在的位置", "所在位置", "当前的位置")
 _CRUMB_SEPARATOR = re.compile(r"[>»›→]|&gt;")
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
-_CRUMB_XPATH = "//*[text()[" + " or ".join(f"contains(., '{m}')" for m in _CRUMB_MARKERS) + "]]"
+_CRUMB_XPATH = (
+    "//*[text()["
+    + " or ".join(f"contains(., '{m}')" for m in _CRUMB_MARKERS)
+    + "]] | //*[contains(@class, 'crumb') or contains(@class, 'position')"
+    " or contains(@class, 'location') or contains(@id, 'crumb') or contains(@id, 'position')]"
+)
 
 
 @dataclass
@@ -61,10 +74,16 @@ class PageView:
 
     @property
     def navigation(self) -> list[Link]:
-        """Links worth following, strongest first (page order within a tier)."""
+        """Links worth following, strongest first (page order within a tier). On a page that
+        names a 年报 column, a link that says only a year (2023年度) is one of its year
+        sub-columns: as strong as the column's name."""
         report_urls = {link.url for link in self.reports}
-        ahead = [link for link in self.links if link.tier > NONE and link.url not in report_urls]
-        return sorted(ahead, key=lambda link: -link.tier)
+        ahead = [link for link in self.links if link.url not in report_urls]
+        if self.names_collection:
+            for link in ahead:
+                if names_a_year(link.text):
+                    link.tier = STRONG
+        return sorted((link for link in ahead if link.tier > NONE), key=lambda link: -link.tier)
 
 
 def read_page(
@@ -118,7 +137,7 @@ def _headings(selector: Selector) -> list[str]:
     headings += selector.xpath(
         "//meta[translate(@name, 'COLUMNAME', 'columname')='columnname']/@content"
     ).getall()
-    for crumb in selector.xpath(_CRUMB_XPATH)[:2]:
+    for crumb in selector.xpath(_CRUMB_XPATH)[:3]:
         steps = [s.strip() for s in _CRUMB_SEPARATOR.split(" ".join(crumb.css("*::text").getall()))]
         steps = [s for s in steps if readable(s)]
         if steps:

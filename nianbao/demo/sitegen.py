@@ -4,7 +4,8 @@ to test that a crawl started at its home page finds every 年报 and nothing els
 What varies with the seed: the registrable domain, the words of the navigation (政务公开 /
 政府信息公开 / 信息公开, an optional 法定主动公开内容 step, the column's own name), every path
 (unusual, never zfxxgknb), the host of the column (www or the 政府信息公开 platform's host), and
-the column's CMS (TRS static pages with createPageHTML, or a plain list with 下一页).
+the column's CMS (TRS static pages with createPageHTML, a plain list with 下一页, or year
+sub-columns under a page that lists none).
 
 What every site has: a home page with 首页 / 政务公开 / 新闻 / 办事 / 互动 navigation and a banner
 to a 专题 page; 120 news pages, and service and interaction pages, as noise; a column two or
@@ -82,7 +83,7 @@ class SiteBuilder:
         self.section_word = self.rng.choice(SECTION_WORDS)
         self.middle_word = self.rng.choice(MIDDLE_WORDS)
         self.column_name = self.rng.choice(COLUMN_NAMES)
-        self.cms = self.rng.choice(["trs", "plain"])
+        self.cms = self.rng.choice(["trs", "plain", "years"])
         self.paths = {
             name: "/" + self.token(3) + "/"
             for name in ("section", "middle", "news", "services", "interaction", "topic")
@@ -162,7 +163,8 @@ class SiteBuilder:
         crumbs = [(self.section_word, self.www + self.paths["section"])]
         if self.middle_word:
             crumbs.append((self.middle_word, self.column_host + self.paths["middle"]))
-        return crumbs + [(self.column_name, self.column_host + self.paths["column"])]
+        column = self.list_page_url(self.column_host + self.paths["column"], 0)
+        return crumbs + [(self.column_name, column)]
 
     def build_column(self, seeds: list[tuple[str, str]]) -> None:
         """The column: reports as articles (one with a DOCX, one with an XLSX of its tables),
@@ -200,6 +202,9 @@ class SiteBuilder:
         self.result.listed.update(url for _, url in entries)
         self.column_entries = entries
         pages = [entries[i : i + PER_PAGE] for i in range(0, len(entries), PER_PAGE)]
+        if self.cms == "years":
+            self.build_years(folder, pages)
+            return
         for number, chunk in enumerate(pages):
             url = self.list_page_url(folder, number)
             self.page(
@@ -207,6 +212,27 @@ class SiteBuilder:
                 self.column_name,
                 self.list_content(chunk, number, len(pages)),
                 self.column_crumbs()[:-1] + [(self.column_name, "")],
+            )
+            self.result.way.append(url)
+
+    def build_years(self, folder: str, pages: list[Links]) -> None:
+        """A column of year sub-columns: its own page lists none, only 2024年度, 2023年度 …"""
+        years = [(f"{2024 - n}年度", f"{folder}{2024 - n}/index.html") for n in range(len(pages))]
+        crumbs = self.column_crumbs()
+        root = self.list_page_url(folder, 0)
+        self.page(
+            root,
+            self.column_name,
+            link_list(years, "years"),
+            crumbs[:-1] + [(self.column_name, "")],
+        )
+        self.result.way.append(root)
+        for (year, url), chunk in zip(years, pages, strict=True):
+            self.page(
+                url,
+                f"{year}_{self.column_name}",
+                link_list(chunk),
+                crumbs + [(year, "")],
             )
             self.result.way.append(url)
 

@@ -25,7 +25,6 @@ from archive.database import (
     open_read_only,
     record_fetch,
     store_report,
-    store_text,
 )
 from archive.provenance import Fetch, Provenance
 from archive.warc import iter_responses, recover
@@ -185,7 +184,6 @@ def _store(db, fetch_id: int, fetch: Fetch, read) -> str:
     if read is None:
         return "not a report"
     report, extractor, text = read
-    store_text(db, fetch.sha256, extractor, text)
     # The stored row, not the record: a fetch indexed by an earlier build or by the crawl
     fetched_at, portal = db.execute(
         "select fetched_at, portal from fetches where id = ?", [fetch_id]
@@ -204,5 +202,6 @@ def _store(db, fetch_id: int, fetch: Fetch, read) -> str:
             province=fetch.province,
             level=fetch.level,
         ),
+        extractor,
     )
     return "new" if report_id else "same"

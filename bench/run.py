@@ -104,6 +104,12 @@ def main() -> None:
         f"parse HTML reports (shared, {len(pages)} files): {parse_rate(pages, 20):.0f} reports/s"
         "  (goal >= 100)"
     )
+    old = sorted(args.shared.glob("reports/pre2019/*.html"))
+    old += sorted(args.shared.glob("reports/pre2019/*.txt"))
+    print(
+        f"parse pre-2019 reports (old 统计表 or sentences, {len(old)} files): "
+        f"{parse_rate(old, 20):.0f} reports/s"
+    )
     pdfs = sorted(args.shared.glob("reports/*.pdf"))
     pdf_rate, pdf_pages = pdf_page_rate(pdfs)
     print(
@@ -114,9 +120,10 @@ def main() -> None:
         f"build (archive → database, with text extraction and search index): "
         f"{build_rate(args.shared):.0f} reports/s"
     )
-    from bench import crawl, distributed, facets
+    from bench import crawl, distributed, facets, size
 
     facets.main()
+    size.main()
     crawl.main()
     print(*distributed.worker_bench(), sep="\n")
 

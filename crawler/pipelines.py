@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from archive.database import record_column, store_report, store_text
+from archive.columns import record_column
+from archive.database import store_report
 from archive.provenance import Provenance, iso_utc, utc_now
 from crawler.items import ColumnPage, ReportDocument
 from crawler.store import CrawlStore
@@ -60,7 +61,6 @@ class ReportPipeline:
         fetched_at, sha256 = self.store.db.execute(
             "select fetched_at, sha256 from fetches where id = ?", [item.fetch_id]
         ).fetchone()
-        store_text(self.store.db, sha256, extractor, text)
         report_id = store_report(
             self.store.db,
             report,
@@ -75,6 +75,7 @@ class ReportPipeline:
                 province=info.get("province"),
                 level=info.get("level"),
             ),
+            extractor,
         )
         self.stats.inc_value("nianbao/reports_new" if report_id else "nianbao/reports_unchanged")
         return item

@@ -15,10 +15,10 @@ import sqlite_utils
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from archive.columns import live_columns
 from archive.database import (
     close_database,
     latest_report,
-    live_columns,
     open_database,
     open_read_only,
 )

@@ -140,7 +140,7 @@ def portals(data_dir) -> None:
     the 年报 columns crawls found (DIR/nianbao.db): FOUND columns, LAST SEEN listing reports."""
     from pathlib import Path
 
-    from archive.database import found_columns
+    from archive.columns import found_columns
     from crawler.registry import PROVINCES, STARTS, load_portals, reach
 
     registry = load_portals()

@@ -40,7 +40,7 @@ _NOISE = re.compile(r"[\"'“”‘’「」『』《》〈〉]")
 
 # Words OpenCC's Taiwan phrase conversion (s2twp) puts in, as t2s leaves them: 信息 → 資訊 →
 # 资讯. Labels are looked for in both forms; the document's text is never rewritten.
-TAIWAN_WORDS = (("信息", "资讯"), ("文件", "档案"), ("项目", "专案"))
+TAIWAN_WORDS = (("信息", "资讯"), ("文件", "档案"), ("项目", "专案"), ("类型", "型别"))
 
 
 def with_taiwan_words(phrase: str) -> tuple[str, ...]:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from parsers.checks import compute_checks
 from parsers.hanzi import LOOKALIKES_ONE, canon, is_traditional, plain, to_simplified
 from parsers.layout import Cell, Layout
+from parsers.legacy import read_legacy
+from parsers.legacy_text import title_in_running_text
 from parsers.tables import Found, read_active, read_applications, read_review
 from parsers.template import (
     ACTIVE_FIELDS,
@@ -258,7 +260,7 @@ def build_report(layout: Layout, source: str) -> dict:
     texts = layout.row_texts() if simplified is not None else printed
     sections = find_sections(texts)
     first_section = min(sections.starts.values(), default=len(texts))
-    title = _title(layout, texts, first_section)
+    title = _title(layout, texts, first_section) or title_in_running_text(texts)
     year = _year(title, texts)
     if year is None:
         year = _year_of_text(texts, sections)
@@ -266,6 +268,10 @@ def build_report(layout: Layout, source: str) -> dict:
             warnings.append(f"year: not in the title; {year}, the year the text names most")
     # A document with no text (a scanned PDF) has no template, whatever its title says.
     template = _template(texts, year) if layout.rows else None
+    # Before 2019: the old 统计表, or figures stated in sentences (parsers.legacy).
+    legacy = read_legacy(layout, texts, template, year, warnings) if layout.rows else None
+    if legacy is not None:
+        template, year = legacy.template, legacy.year
     report = {
         "source": source,
         "title": title,
@@ -276,6 +282,7 @@ def build_report(layout: Layout, source: str) -> dict:
         "active_disclosure_extra": [],
         "applications": {},
         "review_litigation": {},
+        "legacy_figures": legacy.figures if legacy is not None else [],
         "sections": {
             key: _narrative(printed, sections, key) for key in ("overview", "problems", "other")
         },
@@ -317,11 +324,14 @@ def build_report(layout: Layout, source: str) -> dict:
 
 def is_report(report: dict) -> bool:
     """A parsed document is a 年报: it prints the national tables, or it is titled as one and
-    has the report's sections (the free-form reports before 2019)."""
+    has the report's sections or the old 统计表 (the reports before 2019)."""
     if report.get("template") in ("2019", "2021"):
         # A notice about 年报 (关于做好…年度报告…的通知) gets a template from its year but
         # prints no table; a report with blank tables still prints the table's labels.
         return APPLICATIONS_MISSING not in report.get("warnings", ())
     sections = report.get("sections") or {}
     titled = bool(report.get("title") and REPORT_WORDS.search(canon(report["title"])))
-    return titled and sum(1 for text in sections.values() if text) >= 1
+    # A report flattened into one line has no section headings of its own, but its old
+    # 统计表 (parsers.legacy) says what it is.
+    old_table = any(f.get("source") == "table" for f in report.get("legacy_figures") or ())
+    return titled and (old_table or sum(1 for text in sections.values() if text) >= 1)

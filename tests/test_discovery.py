@@ -16,13 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from archive.build import build
-from archive.database import (
-    close_database,
-    live_columns,
-    open_database,
-    record_column,
-    worker_database,
-)
+from archive.columns import live_columns, record_column
+from archive.database import close_database, open_database, worker_database
 from crawler.sites import canonical_page, registrable_domain
 from crawler.spiders.discovery import COLUMN, PAGE, page_kind, read_page
 from nianbao.demo.platforms import epoint_site, gkmlpt_site

@@ -180,7 +180,9 @@ def test_layout_of_indented_cells_keeps_empty_cells():
 
 
 def test_differences_helper_sees_a_change():
-    assert differences({"a": {"b": 1}}, {"a": {"b": 2}}) == ["a.b: expected 2, parsed 1"]
+    expected = {"applications": {"granted": {"total": 2}}}
+    parsed = {"applications": {"granted": {"total": 1}}}
+    assert differences(parsed, expected) == ["applications.granted.total: expected 2, parsed 1"]
 
 
 def test_the_repository_carries_its_fixtures():

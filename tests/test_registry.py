@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from archive.database import close_database, open_database, record_column
+from archive.columns import record_column
+from archive.database import close_database, open_database
 from crawler.registry import (
     LEVELS,
     PROVINCES,

@@ -105,7 +105,15 @@ class Placement:
     title: str
     date: str
     format: str = "html"  # html: wrapped in the portal's article page; raw: served as is; pdf/docx
+    # Text replacements that make another report of the file (each must occur in it).
+    edits: tuple[tuple[str, str], ...] = ()
 
+
+SECOND_YEAR = (
+    ("2019年", "2020年"),
+    ("发布时间:2020-01-14", "发布时间:2021-01-12"),
+    ("二、上年结转政府信息公开申请数量\n0\n0\n0\n0\n0\n0\n0", "二、上年结转政府信息公开申请数量\n2\n0\n0\n0\n0\n0\n2"),
+)  # fmt: skip
 
 # Titles are the documents' own; the dates are when such reports are published (Jan-Mar).
 # Seeds 002 and 003 appear twice, as an HTML page on one portal and as a DOCX attachment on
@@ -122,6 +130,9 @@ CATALOGUE = (
     Placement("plain", "shanghai-office-2019.html", "2019年上海市人民政府办公厅政府信息公开工作年度报告", "2020-01-31"),
     Placement("plain", "003_8e92e5233c244faa.txt", "北京市大兴区西红门镇人民政府2020年政府信息公开工作年度报告", "2021-01-25"),
     Placement("plain", "002_f2f902bb0c6bb4fe.txt", "索镇人民政府2020年度政府信息公开工作年度报告", "2021-01-19", "docx"),
+    # The next year of 清流镇 (seed 001, 2019): its 上年结转 says 2 where the 2019 report
+    # carried 0 forward, the mismatch the cross-year checks are there to show.
+    Placement("hanweb", "001_24548c9bc9871823.txt", "安岳县清流镇人民政府2020年政府信息公开工作年度报告", "2021-01-12", edits=SECOND_YEAR),
 )  # fmt: skip
 
 # Articles in the same lists that are not reports, though some look close.
@@ -308,6 +319,10 @@ class DemoPortal(Served):
     def _place(self, placement: Placement) -> None:
         path = self.documents_dir / placement.file
         data = path.read_bytes()
+        for old, new in placement.edits:
+            if old.encode() not in data:
+                raise ValueError(f"{path}: catalogue edit {old!r} not found")
+            data = data.replace(old.encode(), new.encode())
         fmt, charset = placement.format, True
         if fmt == "raw":
             content: str | bytes = data

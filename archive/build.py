@@ -67,6 +67,7 @@ def build(
     db = open_database(Path(data_dir) / "nianbao.db")
     recover(Path(data_dir) / "warc")
     summary.runs_merged = _merge_runs(db, Path(data_dir))
+    _merge_columns(db, Path(data_dir))
     readers = ParserPool(processes)
     try:
         # Results come back in archive order, so report ids do not depend on worker timing.
@@ -126,23 +127,52 @@ def _read_rows(path: Path, sql: str, params: list) -> list[dict]:
         connection.close()
 
 
+def _worker_rows(data_dir: Path, table: str) -> Iterator[dict]:
+    """The rows of `table` in every worker database, without their ids."""
+    for path in _worker_databases(data_dir):
+        for row in _read_rows(path, f"select * from [{table}]", []):
+            row.pop("id")
+            yield row
+
+
 def _merge_runs(db, data_dir: Path) -> int:
     """Copy (or bring up to date) the crawl_runs of every worker database; returns how many."""
     merged = 0
-    for path in _worker_databases(data_dir):
-        for run in _read_rows(path, "select * from crawl_runs", []):
-            run.pop("id")
-            same = db.execute(
-                "select id from crawl_runs where host = ? and pid = ? and started_at = ? "
-                "and portal is ?",
-                [run["host"], run["pid"], run["started_at"], run["portal"]],
-            ).fetchone()
-            if same:
-                db["crawl_runs"].update(same[0], run)
-            else:
-                db["crawl_runs"].insert(run)
-            merged += 1
+    for run in _worker_rows(data_dir, "crawl_runs"):
+        same = db.execute(
+            "select id from crawl_runs where host = ? and pid = ? and started_at = ? "
+            "and portal is ?",
+            [run["host"], run["pid"], run["started_at"], run["portal"]],
+        ).fetchone()
+        if same:
+            db["crawl_runs"].update(same[0], run)
+        else:
+            db["crawl_runs"].insert(run)
+        merged += 1
     return merged
+
+
+def _merge_columns(db, data_dir: Path) -> None:
+    """Bring the columns the workers found into the archive's table, where the next crawl
+    looks for them: the first sighting's how and when, the latest check's report count, the
+    latest time one listed reports."""
+    for column in _worker_rows(data_dir, "columns"):
+        known = db.execute(
+            "select id, first_seen, last_checked, last_seen from columns "
+            "where portal is ? and url = ?",
+            [column["portal"], column["url"]],
+        ).fetchone()
+        if known is None:
+            db["columns"].insert(column)
+            continue
+        row_id, first_seen, last_checked, last_seen = known
+        merged = {
+            "first_seen": min(first_seen or "~", column["first_seen"] or "~"),
+            "last_seen": max(last_seen or "", column["last_seen"] or "") or None,
+        }
+        if (column["last_checked"] or "") > (last_checked or ""):
+            merged |= {"last_checked": column["last_checked"], "reports": column["reports"]}
+        db["columns"].update(row_id, merged)
 
 
 def _store(db, fetch_id: int, fetch: Fetch, read) -> str:
@@ -163,7 +193,7 @@ def _store(db, fetch_id: int, fetch: Fetch, read) -> str:
         report,
         text,
         Provenance(
-            url=fetch.url,
+            url=fetch.document_url,
             page_url=fetch.page_url or fetch.url,
             sha256=fetch.sha256,
             fetched_at=fetched_at,

@@ -222,6 +222,23 @@ SCHEMA: dict[str, dict] = {
         "foreign_keys": [("report_id", "reports", "id")],
         "indexes": [["report_id"], ["name"]],
     },
+    # 年报 columns and 专题 pages the crawl found or was given: where the next crawl starts.
+    "columns": {
+        "columns": {
+            "id": int,
+            "portal": str,
+            "url": str,
+            "title": str,
+            "found_by": str,  # registry, start-url, or "discovered from <url>"
+            "entry": str,  # the URL the crawl started from when it found this column
+            "first_seen": str,
+            "last_checked": str,  # the last crawl that fetched it
+            "last_seen": str,  # the last crawl in which it listed reports
+            "reports": int,  # report links it listed in the last crawl that fetched it
+        },
+        "pk": "id",
+        "indexes": [["portal"], ["url"], ["entry"]],
+    },
     "figures": {
         "columns": {
             **{c: str for c in figures.COLUMNS},

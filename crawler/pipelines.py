@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
+from archive.columns import record_column
 from archive.database import store_report
-from archive.provenance import Provenance
-from crawler.items import ReportDocument
+from archive.provenance import Provenance, iso_utc, utc_now
+from crawler.items import ColumnPage, ReportDocument
 from crawler.store import CrawlStore
 from parsers import ParseError
 from parsers.pool import ParserPool, WorkerDied
@@ -20,6 +22,7 @@ class ReportPipeline:
         self.stats = stats
         self.portal_info = portal_info
         self.readers = readers
+        self.column_reports: Counter[tuple[str | None, str]] = Counter()  # in this crawl
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -35,7 +38,9 @@ class ReportPipeline:
     def close_spider(self, spider=None) -> None:
         self.readers.close()
 
-    async def process_item(self, item: ReportDocument, spider=None):
+    async def process_item(self, item: ReportDocument | ColumnPage, spider=None):
+        if isinstance(item, ColumnPage):
+            return self.store_column(item)
         info = getattr(spider, "portal_info", {}).get(item.portal) or self.portal_info
         try:
             read = await self.readers.parse(item.body, item.url)
@@ -74,3 +79,19 @@ class ReportPipeline:
         )
         self.stats.inc_value("nianbao/reports_new" if report_id else "nianbao/reports_unchanged")
         return item
+
+    def store_column(self, page: ColumnPage) -> ColumnPage:
+        """Remember the column, with the reports its pages listed in this crawl so far."""
+        key = (page.portal, page.column)
+        self.column_reports[key] += page.reports
+        record_column(
+            self.store.db,
+            page.portal,
+            page.column,
+            iso_utc(utc_now()),
+            self.column_reports[key],
+            title=page.title,
+            found_by=page.found_by,
+            entry=page.entry,
+        )
+        return page

@@ -8,6 +8,7 @@ page the body is the element around the report's tables, not the site's navigati
 
 from __future__ import annotations
 
+import json
 import re
 
 import lxml.html
@@ -183,3 +184,37 @@ def layout_from_html(data: bytes | str) -> Layout:
     root = lxml.html.document_fromstring(text)
     rows = _linearize(_report_body(root))
     return Layout(rows=rows, titles=_titles(root))
+
+
+# Keys under which script-rendered pages' answers name the document (Epoint: custom.title).
+_JSON_TITLE_KEYS = frozenset({"title", "infotitle", "articletitle", "name"})
+
+
+def layout_from_json_html(data: bytes) -> Layout:
+    """A script-rendered page's answer: JSON whose longest string holding markup is the page's
+    body (Epoint's getGovInfoDetail: custom.infocontent), read as HTML; its title fields are
+    the document's titles."""
+    try:
+        answer = json.loads(decode_html(data))
+    except ValueError as error:
+        raise ValueError(f"not JSON: {error}") from error
+    strings = list(_json_strings(answer))
+    markup = [value for _, value in strings if re.search(r"<\w+[^>]*>", value)]
+    if not markup:
+        raise ValueError("no HTML body in the JSON answer")
+    layout = layout_from_html(f"<html><body>{max(markup, key=len)}</body></html>")
+    titles = [v.strip() for k, v in strings if k.lower() in _JSON_TITLE_KEYS and v.strip()]
+    layout.titles = titles + layout.titles
+    return layout
+
+
+def _json_strings(value, key: str = ""):
+    """(key, string) of every string in a JSON value, depth first."""
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _json_strings(item, str(name))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item, key)

@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from nianbao.demo.chrome import demo_site_pages
 from nianbao.demo.cms import (
     ARTICLE_TYPES,
     ATTACHMENT_TYPES,
@@ -55,11 +56,10 @@ from nianbao.demo.cms import (
     list_page,
     notice_body,
     plain_article,
-    simple_page,
     urls,
 )
 from nianbao.demo.render import seed_html
-from nianbao.demo.server import Answer, QuietServer, conditional_answer
+from nianbao.demo.server import Answer, Served, conditional_answer
 from nianbao.demo.word import seed_docx, stable_zip
 
 DEFAULT_DOCUMENTS = Path(__file__).resolve().parent / "documents"
@@ -179,7 +179,7 @@ def revised(body: bytes, content_type: str, revision: int) -> bytes:
 # ------------------------------------------------------------------ the portal
 
 
-class DemoPortal:
+class DemoPortal(Served):
     """Three mock 年报 columns on one local HTTP server; see the module docstring."""
 
     def __init__(
@@ -201,8 +201,6 @@ class DemoPortal:
         self._published: dict[str, list[tuple[str, str, str, str]]] = {k: [] for k in KINDS}
         self._next_id = {"trs": 105580, "hanweb": 90, "plain": 1001}
         self._revision = 0
-        self._server: QuietServer | None = None
-        self._thread: threading.Thread | None = None
         self._build()
 
     # ---------------------------------------------------------- public API
@@ -211,6 +209,11 @@ class DemoPortal:
     def base_url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def home_url(self) -> str:
+        """The home page: a crawl started here finds the columns by the site's navigation."""
+        return f"{self.base_url}/"
 
     @property
     def column_urls(self) -> dict[str, str]:
@@ -231,31 +234,6 @@ class DemoPortal:
                 ]
                 for kind, published in self._published.items()
             }
-
-    def start(self) -> DemoPortal:
-        self._server = QuietServer((self.host, self.port), self)
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        self._server.close_connections()
-        if self._thread:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> DemoPortal:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def touch(self, path: str, new_body: bytes | None = None) -> None:
         """Change the document at path: new bytes (given, or a harmless edit), a later date."""
@@ -429,24 +407,18 @@ class DemoPortal:
         )
 
     def _add_site_pages(self) -> None:
-        """robots.txt, the 瑞数 script, and the navigation pages the lists link to."""
+        """robots.txt, the 瑞数 script, and the site around the columns: a home page whose
+        navigation leads to them (首页 → 政务公开 → 政府信息公开年报, or one step further), a
+        专题 page linked from a banner, and the news, services and interaction a crawler must
+        leave alone."""
         stamp = epoch("2025-01-01")
         self._resources["/robots.txt"] = Resource(ROBOTS, "text/plain", stamp)
         self._resources["/abc/def.js"] = Resource(
             b"/* rotating-cookie bootstrap */", "application/javascript", stamp
         )
-        home = {"政府信息公开年报（TRS WCM）": f"{TRS_COLUMN}index.html"}
-        home["政府信息公开年报（Hanweb jcms）"] = f"/col/col{HANWEB_COLUMN}/index.html"
-        home["政府信息公开年报（列表）"] = f"{PLAIN_COLUMN}list.html"
-        self._resources["/"] = Resource(simple_page("演示门户", home), HTML_UTF8, stamp)
-        for path, title in (
-            ("/zwgk/", "政务公开"),
-            ("/xxgk/", "政务公开"),
-            ("/lxwm/", "联系我们"),
-            ("/col/col1001/index.html", "政务公开"),
-            ("/col/col1099/index.html", "联系我们"),
-        ):
-            self._resources[path] = Resource(simple_page(title, {"首页": "/"}), HTML_UTF8, stamp)
+        reports = [(title, page) for kind in KINDS for title, page, _, _ in self._published[kind]]
+        for path, page in demo_site_pages(reports).items():
+            self._resources[path] = Resource(page, HTML_UTF8, stamp)
 
     # ---------------------------------------------------------- answering requests
 
@@ -520,7 +492,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(
             f"demo portal: cannot listen on {args.host}:{args.port}: {error}"
         ) from None
-    print(f"demo portal at {portal.base_url}/ (Ctrl-C stops it)", flush=True)
+    print(f"demo portal at {portal.home_url} (Ctrl-C stops it)", flush=True)
     for kind, url in portal.column_urls.items():
         print(f"  {kind:<7} {url}  ({len(portal.reports[kind])} reports)", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C

@@ -30,20 +30,18 @@ from archive.database import (
     open_read_only,
     record_fetch,
     store_report,
-    store_text,
 )
 from archive.lock import crawl_lock
 from archive.provenance import Fetch, Provenance
 from archive.publish import publish, working_copy
 from archive.warc import iter_records, recover
 from parsers import ParseError
-from parsers.formats import sniff_format
+from parsers.formats import READERS, sniff_format
 from parsers.pool import Job, ParserPool, WorkerDied
 
-DOCUMENT_FORMATS = frozenset({"html", "pdf", "docx", "doc", "wps", "txt"})
-MAX_DOCUMENT_BYTES = (
-    200 * 1024 * 1024
-)  # what a payload may decode to (the crawl's DOWNLOAD_MAXSIZE)
+DOCUMENT_FORMATS = frozenset(READERS)  # every format a reader reads, images (OCR) included
+# What a payload may decode to (the crawl's DOWNLOAD_MAXSIZE).
+MAX_DOCUMENT_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -85,6 +83,7 @@ def build(
         db = open_database(work)
         try:
             summary.runs_merged = _merge_runs(db, data_dir)
+            _merge_columns(db, data_dir)
             _read_documents(db, data_dir, summary, progress, errors, processes)
         finally:
             close_database(db)
@@ -150,23 +149,52 @@ def _read_rows(path: Path, sql: str, params: list) -> list[dict]:
         connection.close()
 
 
+def _worker_rows(data_dir: Path, table: str) -> Iterator[dict]:
+    """The rows of `table` in every worker database, without their ids."""
+    for path in _worker_databases(data_dir):
+        for row in _read_rows(path, f"select * from [{table}]", []):
+            row.pop("id")
+            yield row
+
+
 def _merge_runs(db, data_dir: Path) -> int:
     """Copy (or bring up to date) the crawl_runs of every worker database; returns how many."""
     merged = 0
-    for path in _worker_databases(data_dir):
-        for run in _read_rows(path, "select * from crawl_runs", []):
-            run.pop("id")
-            same = db.execute(
-                "select id from crawl_runs where host = ? and pid = ? and started_at = ? "
-                "and portal is ?",
-                [run["host"], run["pid"], run["started_at"], run["portal"]],
-            ).fetchone()
-            if same:
-                db["crawl_runs"].update(same[0], run)
-            else:
-                db["crawl_runs"].insert(run)
-            merged += 1
+    for run in _worker_rows(data_dir, "crawl_runs"):
+        same = db.execute(
+            "select id from crawl_runs where host = ? and pid = ? and started_at = ? "
+            "and portal is ?",
+            [run["host"], run["pid"], run["started_at"], run["portal"]],
+        ).fetchone()
+        if same:
+            db["crawl_runs"].update(same[0], run)
+        else:
+            db["crawl_runs"].insert(run)
+        merged += 1
     return merged
+
+
+def _merge_columns(db, data_dir: Path) -> None:
+    """Bring the columns the workers found into the archive's table, where the next crawl
+    looks for them: the first sighting's how and when, the latest check's report count, the
+    latest time one listed reports."""
+    for column in _worker_rows(data_dir, "columns"):
+        known = db.execute(
+            "select id, first_seen, last_checked, last_seen from columns "
+            "where portal is ? and url = ?",
+            [column["portal"], column["url"]],
+        ).fetchone()
+        if known is None:
+            db["columns"].insert(column)
+            continue
+        row_id, first_seen, last_checked, last_seen = known
+        merged = {
+            "first_seen": min(first_seen or "~", column["first_seen"] or "~"),
+            "last_seen": max(last_seen or "", column["last_seen"] or "") or None,
+        }
+        if (column["last_checked"] or "") > (last_checked or ""):
+            merged |= {"last_checked": column["last_checked"], "reports": column["reports"]}
+        db["columns"].update(row_id, merged)
 
 
 def _store(db, fetch_id: int, fetch: Fetch, read) -> str:
@@ -178,7 +206,6 @@ def _store(db, fetch_id: int, fetch: Fetch, read) -> str:
     if read is None:
         return "not a report"
     report, extractor, text = read
-    store_text(db, fetch.sha256, extractor, text)
     # The stored row, not the record: a fetch indexed by an earlier build or by the crawl
     fetched_at, portal = db.execute(
         "select fetched_at, portal from fetches where id = ?", [fetch_id]
@@ -188,7 +215,7 @@ def _store(db, fetch_id: int, fetch: Fetch, read) -> str:
         report,
         text,
         Provenance(
-            url=fetch.url,
+            url=fetch.document_url,
             page_url=fetch.page_url or fetch.url,
             sha256=fetch.sha256,
             fetched_at=fetched_at,
@@ -197,5 +224,6 @@ def _store(db, fetch_id: int, fetch: Fetch, read) -> str:
             province=fetch.province,
             level=fetch.level,
         ),
+        extractor,
     )
     return "new" if report_id else "same"

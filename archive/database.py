@@ -12,10 +12,15 @@ from pathlib import Path
 
 import sqlite_utils
 
+from archive import figures
+from archive.derived import assign_agency, refresh_agency
 from archive.provenance import Provenance
-from archive.search import index_text
-from archive.versions import content_hash
-from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_OUTCOMES
+from archive.search import ensure_search_index, index_report, unindex_report
+from archive.series import ensure_series_view
+from archive.versions import content_hash, stored_version, unchanged
+from parsers.form_labels import ACTIVE_FIELD_LABELS, REVIEW_KIND_LABELS
+from parsers.legacy_template import LEGACY_ROWS
+from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_KINDS, REVIEW_OUTCOMES
 
 SCHEMA: dict[str, dict] = {
     "crawl_runs": {
@@ -66,9 +71,23 @@ SCHEMA: dict[str, dict] = {
         "pk": "id",
         "indexes": [["url"], ["sha256"], ["portal"], ["record_id"]],
     },
-    "texts": {
-        "columns": {"sha256": str, "extractor": str, "text": str},
-        "pk": "sha256",
+    "agencies": {
+        # key: what archive.agencies merges on; name: the spelling most of its reports use
+        "columns": {
+            "id": int,
+            "name": str,
+            "province": str,
+            "level": str,
+            "portal": str,
+            "names": str,
+            "reports": int,
+            "first_year": int,
+            "last_year": int,
+            "key": str,
+        },
+        "pk": "id",
+        "indexes": [["province"], ["level"], ["name"]],
+        "unique_indexes": [["key"]],
     },
     "reports": {
         "columns": {
@@ -92,22 +111,52 @@ SCHEMA: dict[str, dict] = {
             "previous_id": int,
             "superseded_by": int,
             "warnings": str,
+            "missing_rows": str,
+            "ocr": str,
+            "ocr_confidence": float,
             "overview": str,
             "problems": str,
             "other_matters": str,
+            "agency_id": int,
+            "extractor": str,
         },
         "pk": "id",
-        "foreign_keys": [("fetch_id", "fetches", "id")],
+        "foreign_keys": [("fetch_id", "fetches", "id"), ("agency_id", "agencies", "id")],
+        # (year, facet column): the facets of one year's reports read an index, not the rows
         "indexes": [
+            ["agency_id", "year"],
             ["url"],
             ["sha256"],
-            ["year"],
+            ["year", "province"],
+            ["year", "template"],
+            ["year", "format"],
+            ["year", "checks_failed"],
+            ["year", "ocr"],
             ["province"],
             ["template"],
             ["portal"],
             ["format"],
             ["checks_failed"],
         ],
+    },
+    # The form's rows and table 四's kinds with their Chinese labels: facets on
+    # applications.row and review_litigation.kind show the label (Datasette's foreign-key labels).
+    "application_rows": {
+        "columns": {"key": str, "label": str, "position": int, "templates": str},
+        "pk": "key",
+    },
+    "review_kinds": {
+        "columns": {"key": str, "label": str, "position": int},
+        "pk": "key",
+    },
+    "active_fields": {
+        "columns": {"key": str, "label": str},
+        "pk": "key",
+    },
+    # What the rows of the old 统计表 (2008–2018) mean: legacy_figures.key with a Chinese label.
+    "legacy_rows": {
+        "columns": {"key": str, "label": str, "position": int},
+        "pk": "key",
     },
     "applications": {
         # year and province repeat the report's: a CSV of one year needs no join, and facets
@@ -122,8 +171,14 @@ SCHEMA: dict[str, dict] = {
             **dict.fromkeys(APPLICANT_COLUMNS, int),
         },
         "pk": "id",
-        "foreign_keys": [("report_id", "reports", "id")],
-        "indexes": [["report_id"], ["row"], ["year", "row"], ["province", "row"]],
+        "foreign_keys": [("report_id", "reports", "id"), ("row", "application_rows", "key")],
+        "indexes": [
+            ["report_id"],
+            ["row"],
+            ["year", "row"],
+            ["province", "row"],
+            ["year", "province", "row"],
+        ],
     },
     "active_disclosure": {
         "columns": {
@@ -135,7 +190,7 @@ SCHEMA: dict[str, dict] = {
             "value": float,
         },
         "pk": "id",
-        "foreign_keys": [("report_id", "reports", "id")],
+        "foreign_keys": [("report_id", "reports", "id"), ("field", "active_fields", "key")],
         "indexes": [["report_id"], ["item"]],
     },
     "review_litigation": {
@@ -146,8 +201,28 @@ SCHEMA: dict[str, dict] = {
             **dict.fromkeys(REVIEW_OUTCOMES, int),
         },
         "pk": "id",
-        "foreign_keys": [("report_id", "reports", "id")],
+        "foreign_keys": [("report_id", "reports", "id"), ("kind", "review_kinds", "key")],
         "indexes": [["report_id"]],
+    },
+    "legacy_figures": {
+        # Reports before 2019: one row per row of the old 统计表 (or figure a sentence states).
+        # value and cumulative are declared ANY (numeric affinity): counts stay integers,
+        # amounts in 万元 stay reals.
+        "columns": {
+            "id": int,
+            "report_id": int,
+            "position": int,
+            "key": str,
+            "label": str,
+            "unit": str,
+            "value": "ANY",
+            "cumulative": "ANY",
+            "source": str,
+            "sentence": str,
+        },
+        "pk": "id",
+        "foreign_keys": [("report_id", "reports", "id"), ("key", "legacy_rows", "key")],
+        "indexes": [["report_id"], ["key"]],
     },
     "checks": {
         "columns": {"id": int, "report_id": int, "name": str, "ok": int, "detail": str},
@@ -155,12 +230,41 @@ SCHEMA: dict[str, dict] = {
         "foreign_keys": [("report_id", "reports", "id")],
         "indexes": [["report_id"], ["name"]],
     },
+    # 年报 columns and 专题 pages the crawl found or was given: where the next crawl starts.
+    "columns": {
+        "columns": {
+            "id": int,
+            "portal": str,
+            "url": str,
+            "title": str,
+            "found_by": str,  # registry, start-url, or "discovered from <url>"
+            "entry": str,  # the URL the crawl started from when it found this column
+            "first_seen": str,
+            "last_checked": str,  # the last crawl that fetched it
+            "last_seen": str,  # the last crawl in which it listed reports
+            "reports": int,  # report links it listed in the last crawl that fetched it
+        },
+        "pk": "id",
+        "indexes": [["portal"], ["url"], ["entry"]],
+    },
+    "figures": {
+        "columns": {
+            **{c: str for c in figures.COLUMNS},
+            **dict.fromkeys(("report_id", "agency_id", "year", "checks_failed"), int),
+            **dict.fromkeys(figures.FIGURES, int),
+        },
+        "pk": "report_id",
+        "foreign_keys": [("report_id", "reports", "id"), ("agency_id", "agencies", "id")],
+        "indexes": [["province", "year"], ["year"], ["agency_id", "year"], ["level"]],
+    },
 }
 
 
 # Tables with one or more rows per report, rewritten when a report is re-parsed.
-TABLE_ROWS = ("applications", "active_disclosure", "review_litigation", "checks")
+TABLE_ROWS = ("applications", "active_disclosure", "review_litigation", "legacy_figures", "checks")
 
+
+LEGACY_FIELDS = ("key", "label", "unit", "value", "cumulative", "source", "sentence")
 
 WORKERS_DIR = "workers"
 
@@ -197,6 +301,10 @@ def close_database(db: sqlite_utils.Database) -> None:
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
+    # Before this schema the body text was stored a second time, in texts.text.
+    if db["texts"].exists():
+        db["texts"].drop()
+    older = [name for name in SCHEMA if db[name].exists()]
     for name, spec in SCHEMA.items():
         table = db[name]
         if not table.exists():
@@ -206,37 +314,68 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 foreign_keys=spec.get("foreign_keys"),
                 if_not_exists=True,
             )
-        else:
-            missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
-            for column, kind in missing.items():
-                table.add_column(column, kind)
+        missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
+        for column, kind in missing.items():
+            table.add_column(column, kind)
+    _fill_lookup_tables(db)
+    for name in older:  # once the lookup tables they point to are filled
+        _add_foreign_keys(db, name, SCHEMA[name])
+    for name, spec in SCHEMA.items():
         for columns in spec.get("indexes", []):
-            table.create_index(columns, if_not_exists=True)
+            db[name].create_index(columns, if_not_exists=True)
+        for columns in spec.get("unique_indexes", []):
+            db[name].create_index(columns, unique=True, if_not_exists=True)
+    ensure_series_view(db)
     ensure_search_index(db)
 
 
-FTS_TABLE = "reports_fts"
+def _add_foreign_keys(db: sqlite_utils.Database, name: str, spec: dict) -> None:
+    """Foreign keys a table of an older schema lacks (sqlite-utils rewrites the table)."""
+    have = {(fk.column, fk.other_table) for fk in db[name].foreign_keys}
+    wanted = [fk for fk in spec.get("foreign_keys", []) if (fk[0], fk[1]) not in have]
+    if wanted:
+        db.add_foreign_keys([(name, *fk) for fk in wanted])
 
 
-def ensure_search_index(db: sqlite_utils.Database) -> None:
-    db.execute(
-        f"create virtual table if not exists [{FTS_TABLE}] using fts5("
-        "title, agency, text, tokenize='unicode61')"
+def _fill_lookup_tables(db: sqlite_utils.Database) -> None:
+    db["application_rows"].upsert_all(
+        (
+            {"key": s.key, "label": s.label, "position": n, "templates": ",".join(s.templates)}
+            for n, s in enumerate(APPLICATION_ROWS, 1)
+        ),
+        pk="key",
+    )
+    db["review_kinds"].upsert_all(
+        (
+            {"key": k, "label": REVIEW_KIND_LABELS[k], "position": n}
+            for n, k in enumerate(REVIEW_KINDS, 1)
+        ),
+        pk="key",
+    )
+    db["active_fields"].upsert_all(
+        ({"key": k, "label": label} for k, label in ACTIVE_FIELD_LABELS.items()), pk="key"
+    )
+    db["legacy_rows"].upsert_all(
+        ({"key": r.key, "label": r.label, "position": n} for n, r in enumerate(LEGACY_ROWS, 1)),
+        pk="key",
     )
 
 
-def index_report(db: sqlite_utils.Database, report_id: int, row: dict) -> None:
-    """(Re)index one report's title, agency and text for search (archive.search)."""
-    db.execute(f"delete from [{FTS_TABLE}] where rowid = ?", [report_id])
-    db.execute(
-        f"insert into [{FTS_TABLE}] (rowid, title, agency, text) values (?, ?, ?, ?)",
-        [
-            report_id,
-            index_text(row.get("title")),
-            index_text(row.get("agency")),
-            index_text(row.get("text")),
-        ],
-    )
+# Lookup table of each column that refers to one: a key no lookup row names yet (a parser
+# newer than this schema) gets a row without a label, rather than the report being refused.
+LOOKUPS = {
+    "applications": ("row", "application_rows"),
+    "review_litigation": ("kind", "review_kinds"),
+    "active_disclosure": ("field", "active_fields"),
+    "legacy_figures": ("key", "legacy_rows"),
+}
+
+
+def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    column, lookup = LOOKUPS[table]
+    keys = {row[column] for row in rows} - {None}  # a row no key names (legacy_figures)
+    db[lookup].insert_all(({"key": key} for key in keys), pk="key", ignore=True)
+    db[table].insert_all(rows)
 
 
 def start_run(
@@ -305,7 +444,7 @@ def latest_report(db: sqlite_utils.Database, url: str) -> dict | None:
     """The current version of the report at `url`, with the validators of its fetch and the
     record that holds its bytes (`record_id`: a revisit's is the record it refers to)."""
     rows = db.query(
-        "select r.id, r.sha256, r.content_hash, f.etag, f.last_modified, "
+        "select r.id, r.sha256, r.content_hash, r.agency_id, f.etag, f.last_modified, "
         "coalesce(f.refers_to, f.record_id) as record_id from reports r "
         "left join fetches f on f.id = r.fetch_id where r.url = ? and r.superseded_by is null "
         "order by r.id desc limit 1",
@@ -314,28 +453,9 @@ def latest_report(db: sqlite_utils.Database, url: str) -> dict | None:
     return next(iter(rows), None)
 
 
-def payload_record(db: sqlite_utils.Database, record_id: str) -> dict | None:
-    """The fetch whose WARC record `record_id` holds a payload (not a revisit)."""
-    rows = db.query(
-        "select id, url, fetched_at, record_id, sha256, length, payload_digest from fetches "
-        "where record_id = ? and refers_to is null limit 1",
-        [record_id],
-    )
-    return next(iter(rows), None)
-
-
-def archived_payload(db: sqlite_utils.Database, url: str, payload_digest: str) -> dict | None:
-    """The latest fetch of `url` whose record holds this payload: a re-fetch of it is a revisit."""
-    rows = db.query(
-        "select id, url, fetched_at, record_id, sha256, length, payload_digest from fetches "
-        "where url = ? and payload_digest = ? and refers_to is null and record_id is not null "
-        "order by id desc limit 1",
-        [url, payload_digest],
-    )
-    return next(iter(rows), None)
-
-
-def _report_row(report: dict, text: str | None, provenance: Provenance) -> dict:
+def _report_row(
+    report: dict, text: str | None, provenance: Provenance, extractor: str | None
+) -> dict:
     sections = report.get("sections") or {}
     return {
         "url": provenance.url,
@@ -352,9 +472,19 @@ def _report_row(report: dict, text: str | None, provenance: Provenance) -> dict:
         "content_hash": content_hash(report, text),
         "fetched_at": provenance.fetched_at,
         "text": text,
+        "extractor": extractor,
         "checks_failed": sum(1 for c in report.get("checks", []) if c["ok"] is False),
         "fetch_id": provenance.fetch_id,
         "warnings": json.dumps(report.get("warnings", []), ensure_ascii=False),
+        # template rows the report does not print (section.key), JSON; null for no template
+        "missing_rows": (
+            json.dumps(report["missing_rows"], ensure_ascii=False)
+            if "missing_rows" in report
+            else None
+        ),
+        # the OCR engine that read the text (null: a text layer), and its mean confidence
+        "ocr": (report.get("ocr") or {}).get("engine"),
+        "ocr_confidence": (report.get("ocr") or {}).get("mean_confidence"),
         "overview": sections.get("overview"),
         "problems": sections.get("problems"),
         "other_matters": sections.get("other"),
@@ -362,7 +492,11 @@ def _report_row(report: dict, text: str | None, provenance: Provenance) -> dict:
 
 
 def store_report(
-    db: sqlite_utils.Database, report: dict, text: str | None, provenance: Provenance
+    db: sqlite_utils.Database,
+    report: dict,
+    text: str | None,
+    provenance: Provenance,
+    extractor: str | None = None,
 ) -> int | None:
     """Write a parsed report and its table rows; returns the new report id, or None when
     the report is a version already stored.
@@ -371,22 +505,27 @@ def store_report(
     page's counter or date stamp did: a fetch of an unchanged report adds nothing. The
     version read again from the same fetch (a re-parse: `nianbao build`) is refreshed in
     place, so ids stay stable. A changed report gets a new row linked to the one it
-    replaces, which stays.
+    replaces, which stays. The report's agency (and the one it had, or its previous version
+    had) is brought up to date: names, cross-year checks, figures. `extractor` names what
+    made `text` from the bytes.
     """
-    row = _report_row(report, text, provenance)
-    same = _version_of_fetch(db, provenance)
+    row = _report_row(report, text, provenance, extractor)
+    same = stored_version(db, provenance)
+    previous = None if same else latest_report(db, provenance.url)
+    if previous and unchanged(previous, row):
+        return None
     with db.conn:
+        row["agency_id"] = assign_agency(db, row)
         if same:
             if provenance.fetch_id is None:
                 row.pop("fetch_id")
-            db["reports"].update(same, row)
+            unindex_report(db, same["id"])
+            db["reports"].update(same["id"], row)
             for table in TABLE_ROWS:
-                db.execute(f"delete from [{table}] where report_id = ?", [same])
-            _insert_tables(db, same, report, provenance.province)
-            index_report(db, same, row)
-            return None
-        previous = latest_report(db, provenance.url)
-        if previous and _unchanged(previous, row):
+                db.execute(f"delete from [{table}] where report_id = ?", [same["id"]])
+            _insert_tables(db, same["id"], report, provenance.province)
+            index_report(db, same["id"], row)
+            _refresh_agencies(db, row["agency_id"], same["agency_id"])
             return None
         row["previous_id"] = previous["id"] if previous else None
         report_id = db["reports"].insert(row).last_pk
@@ -394,36 +533,20 @@ def store_report(
             db["reports"].update(previous["id"], {"superseded_by": report_id})
         _insert_tables(db, report_id, report, provenance.province)
         index_report(db, report_id, row)
+        _refresh_agencies(db, row["agency_id"], previous and previous["agency_id"])
     return report_id
 
 
-def _version_of_fetch(db: sqlite_utils.Database, provenance: Provenance) -> int | None:
-    """The report row read from this fetch (without one: from these bytes at this URL)."""
-    if provenance.fetch_id is not None:
-        sql, params = "select id from reports where fetch_id = ?", [provenance.fetch_id]
-    else:
-        sql, params = (
-            "select id from reports where url = ? and sha256 = ?",
-            [
-                provenance.url,
-                provenance.sha256,
-            ],
-        )
-    found = db.execute(sql, params).fetchone()
-    return found[0] if found else None
-
-
-def _unchanged(previous: dict, row: dict) -> bool:
-    if previous["content_hash"] is None:  # stored before fingerprints: compare bytes
-        return previous["sha256"] == row["sha256"]
-    return previous["content_hash"] == row["content_hash"]
+def _refresh_agencies(db: sqlite_utils.Database, *agency_ids: int | None) -> None:
+    for agency_id in dict.fromkeys(agency_ids):
+        refresh_agency(db, agency_id)
 
 
 def _insert_tables(
     db: sqlite_utils.Database, report_id: int, report: dict, province: str | None = None
 ) -> None:
     labels = {spec.key: spec.label for spec in APPLICATION_ROWS}
-    db["applications"].insert_all(
+    applications = [
         {
             "report_id": report_id,
             "year": report.get("year"),
@@ -433,7 +556,8 @@ def _insert_tables(
             **values,
         }
         for key, values in (report.get("applications") or {}).items()
-    )
+    ]
+    _insert_rows(db, "applications", applications)
     active = [
         {"report_id": report_id, "item": item, "parent": None, "field": field, "value": value}
         for item, fields in (report.get("active_disclosure") or {}).items()
@@ -450,11 +574,21 @@ def _insert_tables(
         for extra in report.get("active_disclosure_extra") or []
         for field, value in extra["values"].items()
     ]
-    db["active_disclosure"].insert_all(active)
-    db["review_litigation"].insert_all(
+    _insert_rows(db, "active_disclosure", active)
+    reviews = [
         {"report_id": report_id, "kind": kind, **outcomes}
         for kind, outcomes in (report.get("review_litigation") or {}).items()
-    )
+    ]
+    _insert_rows(db, "review_litigation", reviews)
+    legacy = [
+        {
+            "report_id": report_id,
+            "position": position,
+            **{field: figure.get(field) for field in LEGACY_FIELDS},
+        }
+        for position, figure in enumerate(report.get("legacy_figures") or [], 1)
+    ]
+    _insert_rows(db, "legacy_figures", legacy)
     db["checks"].insert_all(
         {
             "report_id": report_id,
@@ -464,7 +598,3 @@ def _insert_tables(
         }
         for c in report.get("checks") or []
     )
-
-
-def store_text(db: sqlite_utils.Database, sha256: str, extractor: str, text: str) -> None:
-    db["texts"].insert({"sha256": sha256, "extractor": extractor, "text": text}, replace=True)

@@ -126,6 +126,13 @@ class Fetch:
             payload_digest=get("payload_digest"),
         )
 
+    @property
+    def document_url(self) -> str:
+        """The URL a report read from this response is cited by: its own, or for an answer
+        to a POST (a script-rendered page's body, from one endpoint for every report) the page
+        it fills."""
+        return self.page_url if self.method == "POST" and self.page_url else self.url
+
     def annotations(self) -> dict[str, str]:
         """The WARC-Nianbao-<Name> headers of the record (empty values left out)."""
         found = {name: getattr(self, field) for field, name in ANNOTATIONS.items()}

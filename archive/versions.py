@@ -14,6 +14,10 @@ import json
 import re
 import unicodedata
 
+import sqlite_utils
+
+from archive.provenance import Provenance
+
 # Labels CMS article headers and footers put before a count or a moment that changes between
 # two fetches of the same page. Only a label, a colon and a number or a date are removed.
 STAMP_LABELS = (
@@ -65,3 +69,20 @@ def content_hash(report: dict, text: str | None) -> str:
     content["text"] = normalised_text(text)
     encoded = json.dumps(content, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def stored_version(db: sqlite_utils.Database, provenance: Provenance) -> dict | None:
+    """The report row (id, agency_id) read from this fetch before: a re-parse refreshes it in
+    place. Without a fetch, the row of these bytes at this URL."""
+    if provenance.fetch_id is not None:
+        where, params = "fetch_id = ?", [provenance.fetch_id]
+    else:
+        where, params = "url = ? and sha256 = ?", [provenance.url, provenance.sha256]
+    return next(iter(db.query(f"select id, agency_id from reports where {where}", params)), None)
+
+
+def unchanged(previous: dict, row: dict) -> bool:
+    """Whether a report row says what the current version `previous` says."""
+    if previous["content_hash"] is None:  # stored before fingerprints: compare bytes
+        return previous["sha256"] == row["sha256"]
+    return previous["content_hash"] == row["content_hash"]

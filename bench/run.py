@@ -42,15 +42,6 @@ def parse_rate(paths: list[Path], repeat: int) -> float:
     return parse_documents_rate([(p.read_bytes(), str(p)) for p in paths], repeat)
 
 
-def pdf_page_rate(paths: list[Path]) -> tuple[float, int]:
-    """Pages/s reading and parsing the PDF reports."""
-    from parsers.pdf import pdf_page_count
-
-    documents = [(p.read_bytes(), str(p)) for p in paths]
-    documents = [(data, source, pdf_page_count(data)) for data, source in documents]
-    return parse_documents_rate(documents, rounds=3), sum(d[2] for d in documents)
-
-
 def docx_rate(seeds: list[Path], repeat: int = 5) -> float:
     """Reports/s reading Word attachments made from the seed reports (tables as Word tables)."""
     from nianbao.demo.word import seed_docx
@@ -104,19 +95,24 @@ def main() -> None:
         f"parse HTML reports (shared, {len(pages)} files): {parse_rate(pages, 20):.0f} reports/s"
         "  (goal >= 100)"
     )
-    pdfs = sorted(args.shared.glob("reports/*.pdf"))
-    pdf_rate, pdf_pages = pdf_page_rate(pdfs)
+    old = sorted(args.shared.glob("reports/pre2019/*.html"))
+    old += sorted(args.shared.glob("reports/pre2019/*.txt"))
     print(
-        f"parse PDF reports (shared, {len(pdfs)} files, {pdf_pages} pages): {pdf_rate:.1f} pages/s"
+        f"parse pre-2019 reports (old 统计表 or sentences, {len(old)} files): "
+        f"{parse_rate(old, 20):.0f} reports/s"
     )
+    from bench import documents
+
+    documents.main(args.shared)
     print(f"parse DOCX reports (seeds as Word files): {docx_rate(seeds):.0f} reports/s")
     print(
         f"build (archive → database, with text extraction and search index): "
         f"{build_rate(args.shared):.0f} reports/s"
     )
-    from bench import crawl, distributed, facets
+    from bench import crawl, distributed, facets, size
 
     facets.main()
+    size.main()
     crawl.main()
     print(*distributed.worker_bench(), sep="\n")
 

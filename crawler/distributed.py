@@ -174,6 +174,18 @@ def redis_settings(url: str) -> dict:
     }
 
 
+def spider_methods(spider) -> set[str]:
+    """Names of the methods the spider's own classes define (not Scrapy's Spider's): what a
+    queued request may call back."""
+    return {
+        name
+        for cls in type(spider).__mro__
+        if cls.__module__.startswith("crawler.spiders")
+        for name, value in vars(cls).items()
+        if callable(value) and not name.startswith("_")
+    }
+
+
 def redacted(url: str) -> str:
     """A Redis URL fit for a log: its password replaced by ***."""
     parts = urlsplit(url)
@@ -296,7 +308,11 @@ class RedisFrontier(Scheduler):
                 return None
             field, data = popped
             try:
-                request = request_from_dict(self.queue.serializer.loads(data), spider=self.spider)
+                found = self.queue.serializer.loads(data)
+                for name in (found.get("callback"), found.get("errback")):
+                    if name is not None and name not in spider_methods(self.spider):
+                        raise ValueError(f"refused callback {name!r}: not one of the spider's")
+                request = request_from_dict(found, spider=self.spider)
             except Exception as error:  # e.g. queued by another version of the spider
                 logger.error("dropped an undecodable request from the queue: %s", error)
                 self.server.hdel(self.processing_key, field)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
-from archive.database import payload_record, store_report, store_text
-from archive.provenance import Provenance
-from crawler.items import ReportDocument
+from archive.columns import record_column
+from archive.database import store_report
+from archive.fetches import payload_record
+from archive.provenance import Provenance, iso_utc, utc_now
+from crawler.items import ColumnPage, ReportDocument
 from crawler.store import CrawlStore
 from parsers import ParseError
 from parsers.pool import ParserPool, WorkerDied
@@ -20,6 +23,7 @@ class ReportPipeline:
         self.stats = stats
         self.portal_info = portal_info
         self.readers = readers
+        self.column_reports: Counter[tuple[str | None, str]] = Counter()  # in this crawl
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -42,7 +46,9 @@ class ReportPipeline:
     def close_spider(self, spider=None) -> None:
         self.readers.close()
 
-    async def process_item(self, item: ReportDocument, spider=None):
+    async def process_item(self, item: ReportDocument | ColumnPage, spider=None):
+        if isinstance(item, ColumnPage):
+            return self.store_column(item)
         info = getattr(spider, "portal_info", {}).get(item.portal) or self.portal_info
         fetch_id, fetched_at, sha256 = self._bytes_fetch(item.fetch_id)
         if self.store.db.execute("select 1 from reports where fetch_id = ?", [fetch_id]).fetchone():
@@ -64,7 +70,6 @@ class ReportPipeline:
             self.stats.inc_value("nianbao/not_reports")
             return item
         report, extractor, text = read
-        store_text(self.store.db, sha256, extractor, text)
         report_id = store_report(
             self.store.db,
             report,
@@ -79,6 +84,7 @@ class ReportPipeline:
                 province=info.get("province"),
                 level=info.get("level"),
             ),
+            extractor,
         )
         self.stats.inc_value("nianbao/reports_new" if report_id else "nianbao/reports_unchanged")
         return item
@@ -94,3 +100,19 @@ class ReportPipeline:
         if original is None:  # not a revisit, or of a record another process wrote
             return fetch_id, fetched_at, sha256
         return original["id"], original["fetched_at"], original["sha256"]
+
+    def store_column(self, page: ColumnPage) -> ColumnPage:
+        """Remember the column, with the reports its pages listed in this crawl so far."""
+        key = (page.portal, page.column)
+        self.column_reports[key] += page.reports
+        record_column(
+            self.store.db,
+            page.portal,
+            page.column,
+            iso_utc(utc_now()),
+            self.column_reports[key],
+            title=page.title,
+            found_by=page.found_by,
+            entry=page.entry,
+        )
+        return page

@@ -198,7 +198,7 @@ def run_crawl(
         process = crawler_process(settings)
         crawler = process.create_crawler(AnnualReportsSpider)
         registry = [
-            {"name": p.name, "columns": list(p.entry_points()), "info": p.info()}
+            {"name": p.name, "columns": list(p.entry_points()), "home": p.home, "info": p.info()}
             for p in portals or []
         ]
         process.crawl(

@@ -3,7 +3,8 @@
 scrapy-redis pickles requests by default, and unpickling runs code: anyone who can write to
 the Redis server would run it in every crawler process. A queued request here is JSON of
 Scrapy's `Request.to_dict()`, with bytes (headers, bodies) and tuples tagged, and reading one
-back builds nothing but a Request or FormRequest calling one of the spider's parse methods.
+back builds nothing but a Request or FormRequest (the frontier checks its callbacks are the
+spider's own methods: crawler.distributed).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 # The request classes the spider queues; `_class` names one of them or is absent (Request).
 REQUEST_CLASSES = frozenset({"scrapy.http.request.form.FormRequest"})
-CALLBACK = re.compile(r"parse\w*")
+CALLBACK = re.compile(r"[A-Za-z]\w*")  # a method name, not a dotted path
 
 
 def _tagged(value: Any) -> Any:

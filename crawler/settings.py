@@ -71,6 +71,10 @@ NIANBAO_READER_SECONDS = 120.0
 NIANBAO_READER_MEMORY_MB = 2048
 NIANBAO_PROGRESS_INTERVAL = 10.0  # seconds between progress lines; 0 turns them off
 
+# Finding 年报 columns from a home page or any page of a site (crawler/spiders/discovery.py)
+NIANBAO_DISCOVERY_MAX_HOPS = 4  # links from the start page to a column: 首页→政务公开→…→年报
+NIANBAO_DISCOVERY_MAX_PAGES = 30  # pages fetched to find the columns of one start page
+
 # Distributed crawls (`nianbao crawl --redis URL`, crawler/distributed.py)
 NIANBAO_DB = None  # the database this process writes; None: NIANBAO_DATA/nianbao.db
 NIANBAO_REDIS_PREFIX = "nianbao"  # Redis keys of one crawl: PREFIX:requests, PREFIX:dupefilter…

@@ -15,14 +15,9 @@ import sqlite_utils
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.database import (
-    archived_payload,
-    close_database,
-    latest_report,
-    open_database,
-    open_read_only,
-    payload_record,
-)
+from archive.columns import live_columns
+from archive.database import close_database, latest_report, open_database, open_read_only
+from archive.fetches import archived_payload, payload_record
 from archive.warc import WarcArchive, recover
 
 
@@ -61,6 +56,17 @@ class CrawlStore:
             except sqlite3.Error:  # a database being built: as if it had no answer
                 known = None
         return known
+
+    def live_columns(self, portal: str | None, entry: str) -> list[str]:
+        """The columns earlier crawls found from `entry` and saw listing reports: this
+        process's database's, and the built archive's."""
+        found = live_columns(self.db, portal, entry)
+        if self.archive_db is not None:
+            try:
+                found += [u for u in live_columns(self.archive_db, portal, entry) if u not in found]
+            except sqlite3.Error:  # an archive built before columns were remembered
+                pass
+        return found
 
     def close(self) -> None:
         self.warc.close()

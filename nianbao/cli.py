@@ -25,6 +25,27 @@ def data_option(default: str = "data", help: str = "Directory of nianbao.db and 
     )
 
 
+def ocr_pages_option():
+    """--ocr-pages N: how many scanned pages of a document OCR reads (the environment passes
+    it on to reader processes)."""
+
+    def remember(ctx, param, value: int | None) -> int | None:
+        if value is not None:
+            from parsers.limits import OCR_PAGES_VARIABLE
+
+            os.environ[OCR_PAGES_VARIABLE] = str(value)
+        return value
+
+    return click.option(
+        "--ocr-pages",
+        type=click.IntRange(min=0),
+        callback=remember,
+        expose_value=False,
+        help="Scanned pages read by OCR per document (default 30, or NIANBAO_OCR_PAGES; "
+        "0: no OCR).",
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nianbao")
 def cli() -> None:
@@ -36,8 +57,10 @@ def cli() -> None:
 @click.option(
     "--indent", type=int, default=None, help="Pretty-print with this indent (not JSON Lines)."
 )
+@ocr_pages_option()
 def parse(paths: tuple[str, ...], indent: int | None) -> None:
-    """Parse report files (.txt, .html, .pdf, .docx, .doc, .wps) into JSON, one object per line.
+    """Parse report files (.txt, .html, .pdf, .docx, .doc, .wps, .xls, .xlsx, .jpg, .png, .tif)
+    into JSON, one object per line. Scanned pages and images are read by OCR.
 
     An unreadable file gets a one-line error on stderr; the others are still parsed, and the
     exit status is 1 at the end.
@@ -48,6 +71,9 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
     for path in paths:
         try:
             report = parse_path(path)
+        except KeyboardInterrupt:
+            click.echo(f"nianbao parse: interrupted while reading {path}", err=True)
+            raise SystemExit(130) from None
         except ParseError as error:
             click.echo(f"nianbao parse: {path}: {error}", err=True)
             failed += 1
@@ -65,7 +91,12 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
 
 
 @cli.command()
-@click.option("--start-url", "start_urls", multiple=True, help="A 年报 column URL (repeatable).")
+@click.option(
+    "--start-url",
+    "start_urls",
+    multiple=True,
+    help="A portal's home page, 年报 column or any page (repeatable): columns are found from it.",
+)
 @click.option(
     "--portal",
     "portal_names",
@@ -101,7 +132,7 @@ def parse(paths: tuple[str, ...], indent: int | None) -> None:
 def crawl(
     start_urls, portal_names, all_portals, data_dir, ignore_robots, verbose, redis_url, overrides
 ) -> None:
-    """Crawl 年报 columns, archive every response (WARC) and store the reports found.
+    """Crawl 年报 columns (found from a home page), archive every response (WARC), store reports.
 
     Safe under cron: a lock keeps runs from overlapping; each run is recorded in crawl_runs;
     a failed run exits non-zero with a one-line summary. With --redis, any number of
@@ -132,32 +163,46 @@ def crawl(
 
 
 @cli.command()
-def portals() -> None:
-    """List the portal registry (crawler/portals.yml) and what `nianbao crawl --all` reaches."""
+@data_option(help="Directory of nianbao.db, whose columns table says what crawls found.")
+def portals(data_dir) -> None:
+    """List the portal registry (crawler/portals.yml), what `nianbao crawl --all` reaches, and
+    the 年报 columns crawls found (DIR/nianbao.db): FOUND columns, LAST SEEN listing reports."""
+    from pathlib import Path
+
+    from archive.columns import found_columns
     from crawler.registry import PROVINCES, STARTS, load_portals, reach
 
     registry = load_portals()
+    columns = found_columns(Path(data_dir) / "nianbao.db")
+    found = {p.name: [c for c in columns if c["portal"] == p.name] for p in registry}
     width = max((len(p.name) for p in registry), default=4)
     click.echo(
-        f"{'NAME':{width}}  {'LEVEL':10} SEEN INFERRED REPORTS HOME CHECKED  "
+        f"{'NAME':{width}}  {'LEVEL':10} SEEN INFERRED REPORTS HOME CHECKED FOUND LAST SEEN   "
         f"{pad('PROVINCE', 16)}  TITLE"
     )
     for p in registry:
+        seen = max((c["last_seen"] or "" for c in found[p.name]), default="")[:10] or "-"
         click.echo(
             f"{p.name:{width}}  {p.level or '?':10} {len(p.columns):4} "
             f"{len(p.inferred_columns):8} {len(p.reports):7} {'yes' if p.home else '-':4} "
-            f"{'yes' if p.checked else 'no':7}  {pad(p.province or '', 16)}  {p.title}"
+            f"{'yes' if p.checked else 'no':7} {len(found[p.name]):5} {seen:10}  "
+            f"{pad(p.province or '', 16)}  {p.title}"
         )
     summary = reach(registry)
     click.echo(
         f"\n{len(registry)} portals, by what `nianbao crawl --all` starts each from: a seen column,"
-        "\nelse a column inferred from a report's path, else the home page."
+        "\nelse a column inferred from a report's path, else the home page (to find the column"
+        "\nfrom); FOUND: portals with a column a crawl found listing reports, where the next starts."
     )
-    click.echo(f"{'LEVEL':10}  {'PORTALS':>7}  " + "  ".join(f"{s.upper():>15}" for s in STARTS))
+    starts = "  ".join(f"{s.upper():>15}" for s in STARTS)
+    click.echo(f"{'LEVEL':10}  {'PORTALS':>7}  {starts}  {'FOUND':>5}")
+    live = {p.name for p in registry if any(c["reports"] for c in found[p.name])}
+    levels = {p.name: p.level or "unknown" for p in registry}
     rows = {**summary.by_level, "all": sum(summary.by_level.values(), Counter())}
     for level, counts in rows.items():
         cells = "  ".join(f"{counts[start]:15}" for start in STARTS)
-        click.echo(f"{level:10}  {counts.total():7}  {cells}")
+        reached = sum(1 for name in live if level in ("all", levels[name]))
+        click.echo(f"{level:10}  {counts.total():7}  {cells}  {reached:5}")
     home_only = [p for p in PROVINCES if p in summary.provinces - summary.provinces_by_column]
     unreached = [p for p in PROVINCES if p not in summary.provinces]
     click.echo(
@@ -165,6 +210,14 @@ def portals() -> None:
         f"{len(summary.provinces_by_column)} (home page only: {'、'.join(home_only) or 'none'})"
         + (f"; not reached: {'、'.join(unreached)}" if unreached else "")
     )
+    if columns:
+        click.echo(f"\nColumns found by crawls ({Path(data_dir) / 'nianbao.db'}):")
+        click.echo(f"{'PORTAL':{width}}  REPORTS  LAST SEEN   URL  (FOUND BY)")
+        for c in columns:
+            click.echo(
+                f"{c['portal'] or '-':{width}}  {c['reports'] or 0:7}  "
+                f"{(c['last_seen'] or '-')[:10]:10}  {c['url']}  ({c['found_by'] or '-'})"
+            )
 
 
 def pad(text: str, width: int) -> str:
@@ -175,6 +228,7 @@ def pad(text: str, width: int) -> str:
 
 @cli.command()
 @data_option()
+@ocr_pages_option()
 def build(data_dir) -> None:
     """Re-parse every archived report into DIR/nianbao.db (no network).
 
@@ -201,6 +255,9 @@ def build(data_dir) -> None:
     except CrawlLocked as error:
         click.echo(f"nianbao build: {error}", err=True)
         raise SystemExit(75) from None  # EX_TEMPFAIL: try again once the crawl is done
+    except KeyboardInterrupt:
+        click.echo("\nnianbao build: interrupted", err=True)
+        raise SystemExit(130) from None
     click.echo(f"nianbao build: {summary.line()}", err=True)
 
 

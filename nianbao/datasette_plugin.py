@@ -1,4 +1,5 @@
-"""Datasette plugin: Chinese search, and every report one click from its archived original.
+"""Datasette plugin: Chinese search, every report one click from its archived original, and
+the pages a journalist reads (templates in nianbao/templates/).
 
 - `escape_fts` is replaced so that Datasette's own search box queries the bigram index of
   archive.search (two-character words such as 复议 work).
@@ -9,6 +10,10 @@
   up no other request. Scraped HTML is served under a sandboxing Content-Security-Policy: it
   is shown, never run in this site's origin.
 - In `reports`, `sha256` renders as a link to the archived copy of those bytes.
+- `asgi_wrapper`: pages are kept in memory until the database changes (nianbao.pagecache).
+- `extra_template_vars` gives the templates what they show beyond a row's columns: a report
+  laid out as the national form (nianbao.reportpage), an agency's years and chart
+  (nianbao.agencypage), the tables a newcomer starts from (metadata: plugins.nianbao).
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from markupsafe import Markup, escape
 
 from archive.search import fts_query
 from archive.warc import open_response
+from nianbao.agencypage import agency_page
+from nianbao.pagecache import PageCache
+from nianbao.reportpage import report_page
 
 SANDBOX = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 
@@ -30,6 +38,39 @@ SANDBOX = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'
 @hookimpl(trylast=True)  # after Datasette's own prepare_connection, which defines escape_fts
 def prepare_connection(conn):
     conn.create_function("escape_fts", 1, fts_query)
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    async def page_data():
+        if view_name == "row" and table in ROW_PAGES:
+            try:
+                key = int(request.url_vars["pks"])
+            except (KeyError, ValueError):
+                return {}
+            return {"page": await ROW_PAGES[table](datasette.get_database(database), key)}
+        if view_name in ("index", "database"):
+            return {"start_here": start_here(datasette)}
+        return {}
+
+    return page_data
+
+
+ROW_PAGES = {"reports": report_page, "agencies": agency_page}
+
+
+def start_here(datasette) -> dict[str, dict[str, str]]:
+    """Database → the tables a newcomer starts from, each with a line on what it is for
+    (metadata.yml: databases.<name>.plugins.nianbao.start_here)."""
+    return {
+        name: (datasette.plugin_config("nianbao", database=name) or {}).get("start_here") or {}
+        for name in datasette.databases
+    }
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return lambda app: PageCache(app, datasette)
 
 
 @hookimpl

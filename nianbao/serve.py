@@ -19,6 +19,9 @@ from pathlib import Path
 # (Datasette 1.0 moves settings and plugin configuration to datasette.yaml; pyproject keeps
 # datasette below 1.0 until we follow it.)
 METADATA = files("nianbao") / "metadata.yml"
+# The report, agency and home pages (row-nianbao-reports.html …): package data too. A plugin
+# module inside a package has no templates folder of its own for Datasette to find.
+TEMPLATES = files("nianbao") / "templates"
 
 # Facet suggestions run a query per column on every table page: off, they cost seconds on
 # large tables. Facets a user asks for still run.
@@ -69,6 +72,8 @@ def datasette_command(database: Path, host: str = "127.0.0.1", port: int = 8001)
         str(database),  # mutable, opened read-only (mode=ro): see the module docstring
         "--metadata",
         str(METADATA),
+        "--template-dir",
+        str(TEMPLATES),
         "--host",
         host,
         "--port",

@@ -28,7 +28,8 @@ def body_text(data: bytes, fmt: str, layout: Layout) -> tuple[str, str]:
         )
         if text:
             return f"trafilatura {trafilatura.__version__}", text
-    return "nianbao layout", "\n".join(t for t in layout.row_texts() if t)
+    extractor = "nianbao layout" + (f" + {layout.ocr['engine']}" if layout.ocr else "")
+    return extractor, "\n".join(t for t in layout.row_texts() if t)
 
 
 def parse_report_and_text(

@@ -64,4 +64,13 @@ def compute_checks(report: dict) -> list[dict]:
             name = "review_total" if kind == "review" else f"{kind}_total"
             parts = [outcomes[o] for o in REVIEW_OUTCOMES[:-1]]
             checks.append(_check(name, parts, outcomes["total"], "four outcomes vs 总计"))
+    if "missing_rows" in report:
+        missing = report["missing_rows"]
+        checks.append(
+            {
+                "name": "template_rows_present",
+                "ok": not missing,
+                "detail": f"not found: {', '.join(missing)}" if missing else "every row found",
+            }
+        )
     return checks

@@ -8,13 +8,14 @@ page the body is the element around the report's tables, not the site's navigati
 
 from __future__ import annotations
 
+import json
 import re
 
 import lxml.html
 from lxml import etree
 
 from parsers.layout import Cell, Layout
-from parsers.values import fold
+from parsers.vocabulary import ANNUAL_REPORT, prints_tables, readable, starts_report
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _GB_FAMILY = {"gbk", "gb2312", "gb_2312", "gb_2312-80", "gb18030", "x-gbk", "cp936", "euc-cn"}
@@ -24,8 +25,6 @@ BLOCK_TAGS = frozenset(
     "center dd dt dl tr form".split()
 )
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "select", "option"})
-# Text of a section heading, which tells the report body from the page around it.
-_BODY_MARKERS = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况")
 _TITLE_SEPARATOR = re.compile(r"[_|｜]| - | — ")
 
 
@@ -108,13 +107,12 @@ def _report_body(root: etree._Element) -> etree._Element:
     """The element that holds the report: around its tables, without the site's chrome."""
     tables = [t for t in root.iter("table") if _nearest_table(t) is None]
     for table in tables:
-        text = fold(table.text_content())
-        if not any(k in text for k in ("本年新收", "行政复议", "第二十条", "行政许可")):
+        if not prints_tables(table.text_content()):
             continue
         for ancestor in table.iterancestors():
             if ancestor.tag == "body":
                 break
-            if any(marker in fold(ancestor.text_content()) for marker in _BODY_MARKERS[:1]):
+            if starts_report(ancestor.text_content()):
                 return ancestor
         return table.getparent() if table.getparent() is not None else root
     body = root.find(".//body")
@@ -173,7 +171,7 @@ def _titles(root: etree._Element) -> list[str]:
     if title is not None and title.text and title.text.strip():
         # Portals append column and site: 报告_政府信息公开年报_某某市人民政府
         parts = [p.strip() for p in _TITLE_SEPARATOR.split(title.text) if p.strip()]
-        titles += sorted(parts, key=lambda p: "年度报告" not in p)[:1]
+        titles += sorted(parts, key=lambda p: ANNUAL_REPORT.search(readable(p)) is None)[:1]
     return [t for t in titles if t]
 
 
@@ -186,3 +184,37 @@ def layout_from_html(data: bytes | str) -> Layout:
     root = lxml.html.document_fromstring(text)
     rows = _linearize(_report_body(root))
     return Layout(rows=rows, titles=_titles(root))
+
+
+# Keys under which script-rendered pages' answers name the document (Epoint: custom.title).
+_JSON_TITLE_KEYS = frozenset({"title", "infotitle", "articletitle", "name"})
+
+
+def layout_from_json_html(data: bytes) -> Layout:
+    """A script-rendered page's answer: JSON whose longest string holding markup is the page's
+    body (Epoint's getGovInfoDetail: custom.infocontent), read as HTML; its title fields are
+    the document's titles."""
+    try:
+        answer = json.loads(decode_html(data))
+    except ValueError as error:
+        raise ValueError(f"not JSON: {error}") from error
+    strings = list(_json_strings(answer))
+    markup = [value for _, value in strings if re.search(r"<\w+[^>]*>", value)]
+    if not markup:
+        raise ValueError("no HTML body in the JSON answer")
+    layout = layout_from_html(f"<html><body>{max(markup, key=len)}</body></html>")
+    titles = [v.strip() for k, v in strings if k.lower() in _JSON_TITLE_KEYS and v.strip()]
+    layout.titles = titles + layout.titles
+    return layout
+
+
+def _json_strings(value, key: str = ""):
+    """(key, string) of every string in a JSON value, depth first."""
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _json_strings(item, str(name))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item, key)

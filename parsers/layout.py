@@ -17,12 +17,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# An OCR'd cell read with less confidence than this is named in the report's ocr: warning
+# (every misread number of the shared scan fell below it; correct 0s read at 0.88 or more).
+LOW_CONFIDENCE = 0.8
+
 
 @dataclass(slots=True)
 class Cell:
     text: str
     col: int = 0  # first grid column, where known
     span: int = 1  # columns spanned
+    confidence: float | None = None  # the OCR engine's, 0..1, when the text was read by OCR
 
 
 @dataclass
@@ -31,6 +36,8 @@ class Layout:
     # Title candidates the container gave (HTML <title>, meta ArticleTitle), best first.
     titles: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # When text came from OCR: the report's `ocr` object (engine, pages, mean_confidence).
+    ocr: dict | None = None
 
     def row_texts(self) -> list[str]:
         return [" ".join(c.text for c in row if c.text.strip()).strip() for row in self.rows]

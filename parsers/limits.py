@@ -8,9 +8,9 @@ is refused or cut short before it is parsed, and every failure is a one-line Par
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
-import zlib
 
 
 class ParseError(Exception):
@@ -21,7 +21,11 @@ MB = 1024 * 1024
 MAX_INPUT_BYTES = 100 * MB  # larger than any real 年报 by two orders; refused before reading
 
 MAX_PAGES = 200
-MAX_STREAM_BYTES = 64 * MB  # what one compressed PDF stream may expand to
+# What one compressed PDF stream may expand to (parsers.pdf_streams): a report page's content
+# is 20-200 KB, an embedded CJK font 10-20 MB.
+MAX_CONTENT_STREAM_BYTES = 16 * MB
+MAX_FONT_STREAM_BYTES = 64 * MB
+MAX_INFLATED_BYTES = 256 * MB  # all measured streams of one PDF together
 MAX_PAGE_OBJECTS = 40_000  # characters, paths and images on one page (a text page: ~3,000)
 MAX_GRID_POINTS = 5_000  # crossings of ruling lines searched for tables (a report's: ~500)
 PDF_TIME_BUDGET = 20.0  # seconds of page reading before the rest of a PDF is skipped
@@ -34,6 +38,39 @@ MAX_ZIP_MEMBERS = 5000
 
 CONVERT_TIMEOUT = 60  # seconds LibreOffice or antiword may take over one document
 
+# OCR (parsers.scan): scanned pages and image attachments. A page costs 1-2.5 s of CPU and
+# ~600 MB at its peak; these keep a hostile or enormous file to that.
+OCR_DPI = 150  # pages are rendered at this resolution (scans are 150-300 dpi; 300 read no better)
+MAX_RENDER_PIXELS = 12_000_000  # a page image (A4 at 300 dpi: 8.7 Mpx); larger pages scaled down
+MAX_PAGE_IMAGE_PIXELS = 200_000_000  # what a PDF page's images may declare, before any decoding
+MAX_DECODED_PIXELS = 50_000_000  # an image file decoded (A4 at 600 dpi: 35 Mpx)
+OCR_DETECT_SIDE = 1200  # px: text is found on a copy this long (body text is large enough)
+OCR_MAX_LINE_RATIO = 40  # a text line is read at most 40 heights wide (what is wider is squeezed)
+OCR_MAX_LINES = 3000  # text lines read on one page (a table page: ~150)
+# Per document, configurable: the environment reaches reader processes too.
+OCR_PAGES_VARIABLE = "NIANBAO_OCR_PAGES"
+OCR_MAX_PAGES = 30  # scanned pages read per document (a report: 5-15); 0 turns OCR off
+OCR_SECONDS_VARIABLE = "NIANBAO_OCR_SECONDS"
+# CPU seconds, not wall-clock: the same file gives the same report however loaded the
+# machine; a worker that hangs is the reader pool's to stop.
+OCR_TIME_BUDGET = 60.0
+
+
+def ocr_page_limit() -> int:
+    return _setting(OCR_PAGES_VARIABLE, OCR_MAX_PAGES, int)
+
+
+def ocr_time_limit() -> float:
+    return _setting(OCR_SECONDS_VARIABLE, OCR_TIME_BUDGET, float)
+
+
+def _setting(variable: str, default, kind):
+    text = os.environ.get(variable, "").strip()
+    try:
+        return max(kind(text), 0) if text else default
+    except ValueError:
+        return default
+
 
 def refuse_size(size: int) -> None:
     if size > MAX_INPUT_BYTES:
@@ -44,40 +81,6 @@ def one_line(error: BaseException) -> str:
     """A library's error message as one short line, for a ParseError."""
     text = " ".join(str(error).split()) or type(error).__name__
     return text[:200]
-
-
-class BoundedZlib:
-    """zlib as pdfminer uses it, but a stream may not expand beyond MAX_STREAM_BYTES: a
-    1 MB PDF can hold a content stream that inflates to gigabytes."""
-
-    error = zlib.error
-
-    def decompress(self, data: bytes) -> bytes:
-        inflater = self.decompressobj()
-        out = inflater.decompress(data)
-        if not inflater.eof:  # truncated: pdfminer retries with decompressobj
-            raise zlib.error("incomplete or truncated stream")
-        return out
-
-    def decompressobj(self, *args, **kwargs) -> _BoundedInflater:
-        return _BoundedInflater(zlib.decompressobj(*args, **kwargs))
-
-
-class _BoundedInflater:
-    def __init__(self, inflater) -> None:
-        self.inflater = inflater
-        self.total = 0
-
-    @property
-    def eof(self) -> bool:
-        return self.inflater.eof
-
-    def decompress(self, data: bytes) -> bytes:
-        out = self.inflater.decompress(data, MAX_STREAM_BYTES + 1 - self.total)
-        self.total += len(out)
-        if self.total > MAX_STREAM_BYTES or self.inflater.unconsumed_tail:
-            raise ParseError(f"refused: a PDF stream expands beyond {MAX_STREAM_BYTES // MB} MB")
-        return out
 
 
 def check_zip(data: bytes) -> zipfile.ZipFile:

@@ -18,6 +18,9 @@ from parsers.limits import CONVERT_TIMEOUT, ParseError
 from parsers.word import layout_from_docx
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Process groups of the converters running in this process: a reader process told to stop at
+# once (parsers.pool) ends them, as _run's own way out cannot be taken then.
+_RUNNING: set[int] = set()
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -85,20 +88,32 @@ def _run(command: list[str], failure: str) -> bytes:
         )
     except OSError as error:
         raise ParseError(f"{failure}: {error.strerror or error}") from error
+    _RUNNING.add(process.pid)
     try:
         stdout, _ = process.communicate(timeout=CONVERT_TIMEOUT)
     except subprocess.TimeoutExpired as error:
         raise ParseError(f"{failure}: no answer in {CONVERT_TIMEOUT} s") from error
     finally:
-        # Every way out — done, timed out, interrupted (Ctrl-C, a reader process stopped) —
-        # ends the group: soffice.bin outlives an interrupted soffice otherwise.
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass  # the group is gone already
+        # Every way out — done, timed out, interrupted (Ctrl-C) — ends the group:
+        # soffice.bin outlives an interrupted soffice otherwise.
+        _end_group(process.pid)
+        _RUNNING.discard(process.pid)
         if process.returncode is None:
             process.communicate()
     return stdout
+
+
+def _end_group(group: int) -> None:
+    try:
+        os.killpg(group, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the group is gone already
+
+
+def end_converters() -> None:
+    """Kill every converter this process runs, with its children."""
+    for group in list(_RUNNING):
+        _end_group(group)
 
 
 def _layout_from_antiword(antiword: str, data: bytes) -> Layout:

@@ -1,254 +1,235 @@
-"""PDF → Layout, read by pdfplumber (on pdfminer.six) within bounds.
+"""PDF → Layout, read by PDFium (pypdfium2) within bounds; scanned pages read by OCR.
 
-Hostile input is refused or cut short before it is parsed: a stream may not inflate beyond
-MAX_STREAM_BYTES, a page may not draw more than MAX_PAGE_OBJECTS, at most MAX_PAGES pages
-are read within PDF_TIME_BUDGET, and every failure is a one-line ParseError. What a page
-holds becomes rows in parsers.pdf_rows.
+Each page's characters and rulings come from PDFium (parsers.pdfium_page) and become rows in
+parsers.pdf_rows. A page without a usable text layer (none, or garbage: codes no report
+prints) is rendered and read by OCR (parsers.scan), so a PDF may mix text and scanned pages.
+
+PDFium has no limits of its own, so hostile input is bounded before and around it: streams
+that would inflate beyond their limits are refused before PDFium reads the file
+(parsers.pdf_streams); at most MAX_PAGES pages are read, text pages within PDF_TIME_BUDGET
+and scanned pages within the OCR page cap and CPU budget; a page drawing more than
+MAX_PAGE_OBJECTS is skipped; a page image is rendered at most MAX_RENDER_PIXELS. A file
+PDFium cannot open is a one-line ParseError; a page it cannot load is a warning.
 """
 
 from __future__ import annotations
 
-import functools
-import io
-import itertools
-import logging
-import re
+import math
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from parsers.layout import Cell, Layout
+from parsers.layout import Layout
 from parsers.limits import (
+    MAX_PAGE_IMAGE_PIXELS,
     MAX_PAGE_OBJECTS,
     MAX_PAGES,
+    MAX_RENDER_PIXELS,
+    OCR_DPI,
     PDF_TIME_BUDGET,
-    BoundedZlib,
     ParseError,
     one_line,
 )
-from parsers.pdf_rows import Block, TextLines, join_across_pages, page_blocks
+from parsers.pdf_rows import Block, PageRows, page_blocks
+from parsers.pdf_streams import check_streams
+from parsers.pdfium_page import MAX_FORM_DEPTH, PageTooBusy, PdfiumPage
+from parsers.scan import SCAN_COLUMN_SHIFT, ScanReader
 
-# pdfminer logs every token at DEBUG; under Scrapy the root logger passes everything, and
-# building those records took a third of a crawl's time. Its debug output helps no user.
-logging.getLogger("pdfminer").setLevel(logging.WARNING)
+if TYPE_CHECKING:
+    import numpy as np
+
+MIN_TEXT_CHARS = 10  # characters enough to tell a text layer from garbage
+MIN_READABLE_SHARE = 0.7  # fewer of a layer's characters readable than this: garbage
+SCAN_COVER = 0.5  # an image covering this share of the page is a scan, unless text is ample
+AMPLE_TEXT = 50  # readable characters over a scan that make a real text layer (not a stamp)
+# What a report prints: ASCII, CJK ideographs, CJK and full-width punctuation, numbered forms
+# (Ⅱ ①). A font without a Unicode map gives private-use codes, U+FFFD, control or Latin-1
+# letters (ÕþÍ¸) instead.
+_READABLE = (
+    (0x21, 0x7E),
+    (0xB7, 0xB7),
+    (0x2010, 0x206F),
+    (0x2150, 0x24FF),
+    (0x3000, 0x303F),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFF01, 0xFFEF),
+)
 
 
 def pdf_page_count(data: bytes) -> int:
-    """The number of pages the PDF declares (for benchmarks and caps)."""
-    return _declared_pages(_open_pdf(data).doc)
+    """The number of pages of the PDF (for benchmarks and caps)."""
+    pdf = _open_pdf(data)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
 def layout_from_pdf(data: bytes) -> Layout:
-    # pdf.close() is never called: it builds every page of the file to close it, which a
-    # hostile 100,000-page file makes take minutes. Each page read is closed as it is done,
-    # and the rest is garbage once this returns.
+    check_streams(data)  # before PDFium inflates anything
     pdf = _open_pdf(data)
-    warnings: list[str] = []
-    rows: list[list[Cell]] = []
-    has_text = skipped = False
-    last: Block | None = None  # the last block of the previous page
-    text = TextLines()
-    for page in _pages(pdf, warnings):
-        try:
-            _parse_objects(page)
-        except _PageTooBusy:
-            warnings.append(
-                f"page {page.page_number} skipped: more than {MAX_PAGE_OBJECTS} objects"
-            )
-            skipped = True
-            page.close()
-            continue
-        blocks = page_blocks(page, text, warnings)
-        page.close()  # frees the page's parsed objects: memory stays per page
-        if blocks and last is not None:
-            join_across_pages(last, blocks[0])
-        for block in blocks:
-            rows.extend(block.rows)
-        has_text |= bool(blocks)
-        last = blocks[-1] if blocks else last
-    if not has_text:
-        # Nothing to read, and a title alone would let the builder guess a template.
-        scanned = [] if skipped else ["scanned: no text layer"]
-        return Layout(rows=[], warnings=[*scanned, *warnings])
-    return Layout(rows=rows, titles=_pdf_titles(pdf), warnings=warnings)
-
-
-@contextmanager
-def _damaged_pdf() -> Iterator[None]:
-    """Errors raised while pdfminer reads the file's bytes mean a damaged file: pdfminer
-    raises whatever a broken object leads it to (KeyError, TypeError, zlib.error...), by
-    design (pdfminer.six issue 551). They become a one-line ParseError; our bounds pass.
-    Everything after a page's objects are parsed works on plain objects, so an error there
-    is a bug and is not caught."""
     try:
-        yield
-    except (ParseError, _PageTooBusy):
-        raise
-    except Exception as error:
-        cause = _cause(error)
-        if isinstance(cause, ParseError):
-            raise cause from error
-        raise ParseError(f"damaged PDF: {one_line(cause)}") from error
-
-
-def bound_pdfminer_streams() -> None:
-    """pdfminer inflates FlateDecode streams with its module's `zlib`, and has no setting
-    that bounds the output: that `zlib` is replaced by one that refuses beyond
-    MAX_STREAM_BYTES. (A library internal: tests/test_pdf_library.py fails when it moves.)"""
-    import pdfminer.pdftypes
-
-    if not isinstance(pdfminer.pdftypes.zlib, BoundedZlib):
-        pdfminer.pdftypes.zlib = BoundedZlib()
+        return _read(pdf)
+    finally:
+        pdf.close()
 
 
 def _open_pdf(data: bytes):
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     if b"%PDF" not in data[:1024]:
         raise ParseError("damaged PDF: no %PDF header")
-    bound_pdfminer_streams()
     try:
-        return pdfplumber.open(io.BytesIO(data))
-    except Exception as error:
-        cause = _cause(error)
-        if isinstance(cause, ParseError):
-            raise cause from error
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if error.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
             raise ParseError("encrypted PDF") from error
-        if "password" in str(cause).lower() or "encrypt" in str(cause).lower():
-            raise ParseError("encrypted PDF") from error
-        raise ParseError(f"damaged PDF: {one_line(cause)}") from error
+        raise ParseError(f"damaged PDF: {one_line(error)}") from error
 
 
-def _cause(error: Exception) -> Exception:
-    """pdfplumber wraps pdfminer's errors (and ours, raised inside pdfminer) in its own."""
-    return error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+def _read(pdf) -> Layout:
+    warnings: list[str] = []
+    pages = PageRows()
+    scans = ScanReader()
+    count = len(pdf)
+    if count > MAX_PAGES:
+        warnings.append(f"only the first {MAX_PAGES} of {count} pages read")
+    seconds = 0.0  # reading pages, OCR aside (it has its own budget)
+    skipped = False
+    for index in range(min(count, MAX_PAGES)):
+        if seconds > PDF_TIME_BUDGET:
+            warnings.append(f"time limit: pages from {index + 1} on not read")
+            break
+        started = time.monotonic()
+        page = _load_page(pdf, index, warnings)
+        if page is None:
+            continue
+        try:
+            adapted = PdfiumPage(page, index + 1)
+            if not _needs_ocr(adapted, page):
+                pages.add(page_blocks(adapted, pages.text, warnings))
+            elif scans.admit(index + 1):
+                seconds += time.monotonic() - started
+                pages.add(_scanned_page(page, index + 1, scans, pages, warnings), SCAN_COLUMN_SHIFT)
+                started = time.monotonic()
+        except PageTooBusy:
+            warnings.append(f"page {index + 1} skipped: more than {MAX_PAGE_OBJECTS} objects")
+            skipped = True
+        finally:
+            page.close()  # frees the page's parsed objects: memory stays per page
+            seconds += time.monotonic() - started
+    ocr = scans.finish(warnings)
+    if not pages.rows:
+        # Nothing to read, and a title alone would let the builder guess a template.
+        read = "" if ocr is None else ", and OCR read no text"
+        scanned = [] if skipped else [f"scanned: no text layer{read}"]
+        return Layout(rows=[], warnings=[*scanned, *warnings], ocr=ocr)
+    return Layout(rows=pages.rows, titles=_pdf_titles(pdf), warnings=warnings, ocr=ocr)
 
 
-def _declared_pages(doc) -> int:
-    """/Count of the page tree, read without walking it; a walk (capped) when it lies."""
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdftypes import resolve1
+def _load_page(pdf, index: int, warnings: list[str]):
+    import pypdfium2 as pdfium
 
     try:
-        count = resolve1(resolve1(doc.catalog["Pages"])["Count"])
-        if isinstance(count, int) and count >= 0:
-            return count
-    except Exception:  # a broken page tree: count what pdfminer can find
-        pass
-    with _damaged_pdf():
-        return sum(1 for _ in itertools.islice(PDFPage.create_pages(doc), 100_000))
+        return pdf[index]
+    except pdfium.PdfiumError:  # a broken page tree entry (a loop in its Kids, a bad object)
+        warnings.append(f"page {index + 1} could not be read")
+        return None
 
 
-def _pages(pdf, warnings: list[str]) -> Iterator:
-    """The first MAX_PAGES pages, within the time budget; pdfplumber's `pdf.pages` would
-    build every page of a hostile 100,000-page file first."""
-    from pdfminer.pdfpage import PDFPage
-
-    page_class = _bounded_page_class()
-    declared = _declared_pages(pdf.doc)
-    if declared > MAX_PAGES:
-        warnings.append(f"only the first {MAX_PAGES} of {declared} pages read")
-    started = time.monotonic()
-    doctop = 0.0
-    objects = PDFPage.create_pages(pdf.doc)  # a generator: pages are found as they are read
-    for number in range(1, MAX_PAGES + 1):
-        if time.monotonic() - started > PDF_TIME_BUDGET:
-            warnings.append(f"time limit: pages from {number} on not read")
-            return
-        with _damaged_pdf():
-            page_object = next(objects, None)
-            if page_object is None:
-                return
-            page = page_class(pdf, page_object, page_number=number, initial_doctop=doctop)
-        doctop += page.height
-        yield page
+def _needs_ocr(page: PdfiumPage, pdfium_page) -> bool:
+    """Whether the page's text layer is unusable: garbage (codes no report prints), a page
+    image with no text or only a line stamped on it (a page number, a title), or nothing but
+    drawing (text turned into outlines)."""
+    printed = [c["text"] for c in page.chars if not c["text"].isspace()]
+    readable = sum(1 for ch in printed if _is_readable(ch))
+    if len(printed) >= MIN_TEXT_CHARS and readable < MIN_READABLE_SHARE * len(printed):
+        return True
+    if readable >= AMPLE_TEXT:
+        return False
+    if _image_cover(pdfium_page)[0] >= SCAN_COVER:
+        return True
+    return not printed and bool(page.edges)
 
 
-def _parse_objects(page) -> None:
-    """Interpret the page's content stream into its objects (chars, lines, rects), within
-    the bounds; raises _PageTooBusy or a ParseError."""
-    with _damaged_pdf():
-        page.objects  # noqa: B018 - a cached property: the page is parsed here, once
+def _is_readable(ch: str) -> bool:
+    code = ord(ch)
+    return any(low <= code <= high for low, high in _READABLE)
 
 
-class _PageTooBusy(Exception):
-    """A page draws more objects than a report page does (a vector map, or a bomb)."""
+def _image_cover(page) -> tuple[float, int]:
+    """The share of the page its images cover (at most 1), and the pixels they declare (read
+    from their dictionaries: nothing is decoded)."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    area = 0.0
+    pixels = 0
+    for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=MAX_FORM_DEPTH):
+        left, bottom, right, top = image.get_bounds()
+        area += max(0.0, right - left) * max(0.0, top - bottom)
+        w, h = image.get_px_size()
+        pixels += w * h
+    return min(1.0, area / max(width * height, 1.0)), pixels
 
 
-@functools.cache
-def _bounded_page_class():
-    """pdfplumber's Page whose interpreter stops at MAX_PAGE_OBJECTS: a 5 KB PDF of repeated
-    drawing operators otherwise takes minutes and gigabytes. pdfplumber has no setting for
-    it, so its Page.layout is overridden (a library internal: tests/test_pdf_library.py fails
-    when it moves). Built on first use: pdfplumber is imported late."""
-    from pdfminer.pdfinterp import PDFPageInterpreter
-    from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
+def _scanned_page(
+    page, number: int, scans: ScanReader, pages: PageRows, warnings: list[str]
+) -> list[Block]:
+    import pypdfium2 as pdfium
 
-    class CountingDevice(PDFPageAggregatorWithMarkedContent):
-        drawn = 0
+    pixels = _image_cover(page)[1]
+    if pixels > MAX_PAGE_IMAGE_PIXELS:
+        warnings.append(f"page {number} skipped: its images hold {pixels // 10**6} Mpx")
+        return []
+    try:
+        gray, scale = _render(page)
+    except pdfium.PdfiumError as error:
+        warnings.append(f"page {number} could not be rendered: {one_line(error)}")
+        return []
+    return scans.read(gray, scale, number, pages.text, warnings)
 
-        def _count(self) -> None:
-            self.drawn += 1
-            if self.drawn > MAX_PAGE_OBJECTS:
-                raise _PageTooBusy
 
-        def render_char(self, *args, **kwargs):
-            self._count()
-            return super().render_char(*args, **kwargs)
-
-        def render_image(self, *args, **kwargs) -> None:
-            self._count()
-            super().render_image(*args, **kwargs)
-
-        def paint_path(self, *args, **kwargs) -> None:
-            self._count()
-            super().paint_path(*args, **kwargs)
-
-    class BoundedPage(Page):
-        @property
-        def layout(self):  # Page.layout, with the counting device
-            if not hasattr(self, "_layout"):
-                device = CountingDevice(
-                    self.pdf.rsrcmgr, pageno=self.page_number, laparams=self.pdf.laparams
-                )
-                PDFPageInterpreter(self.pdf.rsrcmgr, device).process_page(self.page_obj)
-                self._layout = device.get_result()
-            return self._layout
-
-    return BoundedPage
+def _render(page) -> tuple[np.ndarray, float]:
+    """The page as a grayscale image at OCR_DPI, and its scale (pixels per point). The scale
+    is chosen from the page size before rendering: a page of 200 × 200 inches cannot make a
+    gigapixel bitmap."""
+    width, height = page.get_size()
+    scale = OCR_DPI / 72
+    pixels = max(width * height, 1.0) * scale * scale
+    if pixels > MAX_RENDER_PIXELS:
+        scale *= math.sqrt(MAX_RENDER_PIXELS / pixels)
+    bitmap = page.render(scale=scale, grayscale=True)
+    try:
+        image = bitmap.to_numpy().copy()
+    finally:
+        bitmap.close()
+    return (image if image.ndim == 2 else image[:, :, 0]), scale
 
 
 def _pdf_titles(pdf) -> list[str]:
     """The metadata Title, when it names a 年度报告 of a year (a bare 年度报告 without agency
     and year is worse than the title printed on page 1)."""
-    try:
-        raw = pdf.doc.info[0].get("Title") if pdf.doc.info else None
-        from pdfminer.pdftypes import resolve1
+    import re
 
-        title = _decode_pdf_string(resolve1(raw))
-    except Exception:
-        return []
-    title = " ".join(title.split())
+    title = " ".join(_metadata(pdf, "Title").split())
     if "年度报告" in title and re.search(r"(?:19|20)\d{2}", title):
         return [title]
     return []
 
 
-def _decode_pdf_string(raw) -> str:
-    if isinstance(raw, str):
-        return raw
-    if not isinstance(raw, bytes):
+def _metadata(pdf, key: str) -> str:
+    """A document information entry; damaged text is read as far as it goes."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    name = key.encode("ascii")
+    size = pdfium_c.FPDF_GetMetaText(pdf.raw, name, None, 0)
+    if size <= 2:
         return ""
-    # Word exports often write UTF-16LE with a BOM, which pdfminer reads as PDFDocEncoding.
-    if raw.startswith(b"\xfe\xff"):
-        return raw[2:].decode("utf-16-be", "replace")
-    if raw.startswith(b"\xff\xfe"):
-        return raw[2:].decode("utf-16-le", "replace")
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDF_GetMetaText(pdf.raw, name, buffer, size)
+    return buffer.raw[: size - 2].decode("utf-16-le", "replace")

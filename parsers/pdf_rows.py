@@ -69,13 +69,32 @@ def _find_tables(page, warnings: list[str]) -> list:
     return page.find_tables()
 
 
-def join_across_pages(last: Block, first: Block) -> None:
+class PageRows:
+    """A document's rows, page after page, with what continues across a page break joined: a
+    table row broken by the break, an unruled row's wrapped label (TextLines)."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[Cell]] = []
+        self.text = TextLines()
+        self.last: Block | None = None  # the last block of the pages so far
+
+    def add(self, blocks: list[Block], tolerance: float = 1.0) -> None:
+        """One page's blocks; `tolerance`: how far (pt) the same grid's columns may move from
+        one page to the next (a scan shifts them by a few points)."""
+        if blocks and self.last is not None:
+            join_across_pages(self.last, blocks[0], tolerance)
+        for block in blocks:
+            self.rows.extend(block.rows)
+        self.last = blocks[-1] if blocks else self.last
+
+
+def join_across_pages(last: Block, first: Block, tolerance: float = 1.0) -> None:
     """A table row broken by a page break continues at the top of the next page as a row of
     label fragments over blank value cells (1.属于国 | 家秘密): join it to the cells above."""
     if last.columns is None or first.columns is None or not first.rows:
         return
     if len(last.columns) != len(first.columns) or any(
-        abs(a - b) > 1 for a, b in zip(last.columns, first.columns, strict=True)
+        abs(a - b) > tolerance for a, b in zip(last.columns, first.columns, strict=True)
     ):
         return
     row = first.rows[0]
@@ -86,7 +105,7 @@ def join_across_pages(last: Block, first: Block) -> None:
     if any(t is None or is_value(t.text) for t in targets):
         return  # not the same grid (a repeated header row, another table)
     for target, cell in zip(targets, labels, strict=True):
-        target.text = join_wrapped([target.text, cell.text])
+        continue_cell(target, cell)
     del first.rows[0]
 
 
@@ -129,6 +148,13 @@ def _table_rows(table) -> list[list[Cell]]:
         if any(cell.text for cell in row):
             rows.append(row)
     return rows
+
+
+def continue_cell(cell: Cell, more: Cell) -> None:
+    """`more` is the next line of `cell`'s text (wrapped, or broken by a page)."""
+    cell.text = join_wrapped([cell.text, more.text])
+    known = [c for c in (cell.confidence, more.confidence) if c is not None]
+    cell.confidence = min(known, default=None)
 
 
 def join_wrapped(lines: list[str]) -> str:
@@ -194,7 +220,7 @@ class TextLines:
                 if target is None:
                     rest.append(placed)
                 else:
-                    target.cell.text = join_wrapped([target.cell.text, placed.cell.text])
+                    continue_cell(target.cell, placed.cell)
                     target.end = placed.x1
             if len(rest) < len(cells):  # a continuation: the row above stays open
                 if rest:  # new cells in other columns (a header's second level) join it
@@ -254,9 +280,18 @@ def _split_cells(line: list[dict], size: float) -> list[_Placed]:
             groups.append([])
         groups[-1].append(word)
     return [
-        _Placed(Cell(" ".join(w["text"] for w in group), col), group[0]["x0"], group[-1]["x1"])
+        _Placed(
+            Cell(" ".join(w["text"] for w in group), col, confidence=_lowest_confidence(group)),
+            group[0]["x0"],
+            group[-1]["x1"],
+        )
         for col, group in enumerate(groups)
     ]
+
+
+def _lowest_confidence(words: list[dict]) -> float | None:
+    """The least sure of the words' OCR confidences; None for words of a text layer."""
+    return min((w["confidence"] for w in words if "confidence" in w), default=None)
 
 
 def _is_page_number(cells: list[str], top: float, page_height: float) -> bool:

@@ -1,6 +1,6 @@
 """Parsing documents in worker processes.
 
-Parsing a report is CPU-bound (trafilatura, pdfminer): in the crawler's process it holds up
+Parsing a report is CPU-bound (trafilatura, PDFium, OCR): in the crawler's process it holds up
 the reactor, so fetching waits on parsing and one core does all the work; in `nianbao build`
 it leaves every core but one idle. Worker processes parse while the caller fetches or writes,
 and a worker that dies on a hostile file takes only that file with it.
@@ -29,6 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from parsers.body_text import ReportWithText, parse_report_and_text
 from parsers.limits import MB, ParseError, one_line
+from parsers.office import end_converters
 
 logger = logging.getLogger(__name__)
 
@@ -218,9 +219,13 @@ _memory_mb = 0
 def _start_worker(memory_mb: int) -> None:
     global _memory_mb
     _memory_mb = memory_mb
-    # SIGTERM (the pool stopping, systemd) unwinds the reader, so converters are ended
-    # (parsers.office); the default action would leave a soffice behind.
-    signal.signal(signal.SIGTERM, _exit)
+    # Ctrl-C (the terminal interrupts the whole process group) and SIGTERM (the pool stopping
+    # a stuck worker, systemd) end a worker at once: a KeyboardInterrupt would be the result
+    # of the document it was reading and it would go on with the documents queued to it. Its
+    # converters (soffice, in a session of their own) are ended first: the default actions
+    # would leave them behind.
+    signal.signal(signal.SIGINT, _end_now)
+    signal.signal(signal.SIGTERM, _end_now)
     signal.signal(signal.SIGXCPU, _over_time)
     if memory_mb:
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -232,8 +237,9 @@ def _warm() -> None:
     """Nothing: unpickling this call in a new worker imports the readers."""
 
 
-def _exit(signum: int, frame) -> None:
-    raise SystemExit(128 + signum)
+def _end_now(signum: int, frame) -> None:
+    end_converters()
+    os._exit(128 + signum)
 
 
 def _over_time(signum: int, frame) -> None:

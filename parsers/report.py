@@ -3,39 +3,44 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from parsers.checks import compute_checks
-from parsers.layout import Cell, Layout
-from parsers.tables import read_active, read_applications, read_review
+from parsers.hanzi import LOOKALIKES_ONE, canon, is_traditional, plain, to_simplified
+from parsers.layout import LOW_CONFIDENCE, Cell, Layout
+from parsers.legacy import read_legacy
+from parsers.legacy_text import title_in_running_text
+from parsers.tables import Found, read_active, read_applications, read_review
 from parsers.template import (
     ACTIVE_FIELDS,
     APPLICANT_COLUMNS,
     OTHER_SUBROWS,
     REVIEW_KINDS,
     REVIEW_OUTCOMES,
-    TEMPLATE_MARKERS,
     application_rows,
 )
 from parsers.values import fold
-
-# Section headings, in the order the templates print them: key → what the heading says.
-SECTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("overview", re.compile(r"总体情况|总体概况|概述")),
-    ("active", re.compile(r"主动公开政府信息情况|主动公开情况")),
-    ("applications", re.compile(r"收到和处理政府信息公开申请|依申请公开政府信息情况")),
-    ("review", re.compile(r"行政复议.{0,3}行政诉讼|复议.{0,2}诉讼情况")),
-    ("problems", re.compile(r"存在的主要问题|存在问题|主要问题及改进")),
-    ("other", re.compile(r"其他需要报告的事项|其他事项")),
+from parsers.vocabulary import (
+    AGENCY_NOISE,
+    AGENCY_WORDS,
+    DISCLOSURE_WORDS,
+    HEADING_MAX,
+    HEADING_NUMBER,
+    REPORT_WORDS,
+    SECTION_HEADINGS,
+    STATS_PERIOD,
+    TEMPLATE_MARKERS,
+    TITLE_TAILS,
+    YEAR,
+    YEAR_STUMP,
+    names_report,
 )
-_HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.,]|第[一二三四五六七八九十]+部分)")
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
+
 APPLICATIONS_MISSING = "applications table not found"
-_TITLE_WORDS = re.compile(r"年度报告|年报|工作报告")
-_DISCLOSURE = re.compile(r"政府信息公开|政务公开|信息公开")
+CONVERTED = "text: converted from traditional characters"
 _BREADCRUMB = re.compile(r"[:：>。]|当前位置")
-_TITLE_TAILS = ("工作", "年度", "政府信息", "政务公开", "信息公开")
-_STATS_PERIOD = re.compile(r"统计期限为?\s*((?:19|20)\d{2})\s*年")
+_TEXT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 
 
 @dataclass
@@ -52,14 +57,29 @@ class Sections:
         later = [s for s in self.starts.values() if s > start]
         return start + 1, min(later, default=self.total)
 
+    def region(self, key: str) -> tuple[int, int]:
+        """Where a section's table is: its span, or, when its heading was not found, between
+        the headings found around where it belongs."""
+        span = self.span(key)
+        if span is not None:
+            return span
+        order = [k for k, _ in SECTION_HEADINGS]
+        before = [self.starts[k] for k in order[: order.index(key)] if k in self.starts]
+        after = [self.starts[k] for k in order[order.index(key) + 1 :] if k in self.starts]
+        return (max(before) + 1 if before else 0), min(after, default=self.total)
+
 
 def find_sections(texts: list[str]) -> Sections:
+    headings = [
+        canon(t) if len(t) <= HEADING_MAX * 2 and HEADING_NUMBER.match(fold(t)) else ""
+        for t in texts
+    ]
     starts: dict[str, int] = {}
     position = 0
-    for key, pattern in SECTIONS:
+    for key, phrases in SECTION_HEADINGS:
         for r in range(position, len(texts)):
-            folded = fold(texts[r])
-            if len(folded) <= 40 and _HEADING_NUMBER.match(folded) and pattern.search(folded):
+            heading = headings[r]
+            if heading and len(heading) <= HEADING_MAX and phrases.search(heading):
                 starts[key] = r
                 position = r + 1
                 break
@@ -69,56 +89,100 @@ def find_sections(texts: list[str]) -> Sections:
 def _title(layout: Layout, texts: list[str], first_section: int) -> str | None:
     """The report's title: the container's, else the heading lines above the body."""
     for title in layout.titles:
-        if _TITLE_WORDS.search(title) and _DISCLOSURE.search(title):
+        if names_report(canon(title)):
             return re.sub(r"\s+", "", title)
     head = [fold(t) for t in texts[: max(first_section, 1)][:30] if t.strip()]
     candidates = []
     for i, line in enumerate(head):
-        if len(line) > 60 or not _TITLE_WORDS.search(line) or _BREADCRUMB.search(line):
+        if len(line) > 60 or not REPORT_WORDS.search(canon(line)) or _BREADCRUMB.search(line):
             continue
         title = line
         # A title broken over lines: prepend lines while it lacks its beginning.
         for before in reversed(head[:i]):
-            bare = title.startswith(_TITLE_TAILS) or _YEAR.match(title)
+            bare = (
+                title.startswith(TITLE_TAILS)
+                or title[:1].isdigit()
+                or not DISCLOSURE_WORDS.search(canon(title))
+            )
             if not bare or len(before) > 30 or _BREADCRUMB.search(before):
                 break
             title = before + title
-        if _DISCLOSURE.search(title):
+        if DISCLOSURE_WORDS.search(canon(title)):
             candidates.append(title)
-    with_year = [t for t in candidates if _YEAR.search(t)]
+    with_year = [t for t in candidates if YEAR.search(canon(t))]
     return (with_year or candidates or layout.titles or [None])[0]
 
 
 def _agency(title: str | None) -> str | None:
     if not title:
         return None
-    parts = _YEAR.split(title, maxsplit=1)
-    if len(parts) == 3 and parts[0].strip():
-        agency = parts[0]
+    printed = fold(title)
+    read = printed.translate(LOOKALIKES_ONE)  # same positions, look-alike digits read
+    year = YEAR.search(read)
+    if year and printed[: year.start()].strip():
+        start, end = 0, year.start()
     else:
-        agency = parts[-1]
-    agency = _DISCLOSURE.split(agency, maxsplit=1)[0]
-    agency = re.sub(r"(关于|公布|发布)$", "", agency).strip(' 《》“”"')
-    return agency or None
+        start, end = (year.end() if year else 0), len(printed)
+    disclosure = DISCLOSURE_WORDS.search(read, start, end)
+    if disclosure:
+        end = disclosure.start()
+    agency = YEAR_STUMP.sub("", printed[start:end])
+    agency = AGENCY_NOISE.sub("", agency).strip(' 《》“”"')
+    return _agency_words(agency) or None
+
+
+def _agency_of_text(agency: str | None, texts: list[str], warnings: list[str]) -> str | None:
+    """The agency as the text prints it, where the title lost one of its characters: the
+    title's agency is nowhere else, but the text names it with one character more."""
+    if not agency or len(agency) < 2:
+        return agency
+    body = plain("".join(texts))
+    if body.count(agency) > 1:  # the title's line, and elsewhere: it is what it says
+        return agency
+    pattern = "|".join(
+        re.escape(agency[:i]) + "[\u4e00-\u9fff]" + re.escape(agency[i:])
+        for i in range(1, len(agency))
+    )
+    found = Counter(re.findall(pattern, body)).most_common(1)
+    if not found or found[0][1] < (2 if len(agency) <= 3 else 1):
+        return agency
+    warnings.append(f'agency: the title says "{agency}", the text "{found[0][0]}"')
+    return found[0][0]
+
+
+def _agency_words(agency: str) -> str:
+    """Words agencies are made of, where a look-alike stands in them: 入民政府 → 人民政府."""
+    read = agency.translate(LOOKALIKES_ONE)
+    for word in AGENCY_WORDS:
+        start = read.find(word.translate(LOOKALIKES_ONE))
+        if start >= 0:
+            agency = agency[:start] + word + agency[start + len(word) :]
+    return agency
 
 
 def _year(title: str | None, texts: list[str]) -> int | None:
     if title:
-        match = _YEAR.search(title)
+        match = YEAR.search(canon(title))
         if match:
             return int(match.group(1))
     for text in texts[:80]:
-        match = _STATS_PERIOD.search(fold(text))
+        match = STATS_PERIOD.search(canon(text))
         if match:
             return int(match.group(1))
     return None
 
 
+def _year_of_text(texts: list[str], sections: Sections) -> int | None:
+    """The year the text before the tables names most (2020年，我镇…): the reported year
+    when neither the title nor a 统计期限 says it."""
+    end = sections.starts.get("active", min(len(texts), 80))
+    years = Counter(int(year) for text in texts[:end] for year in _TEXT_YEAR.findall(canon(text)))
+    return years.most_common(1)[0][0] if years else None
+
+
 def _template(texts: list[str], year: int | None) -> str | None:
-    body = fold("".join(texts))
-    scores = {
-        name: sum(body.count(m) for m in markers) for name, markers in TEMPLATE_MARKERS.items()
-    }
+    body = plain("".join(texts))  # no marker holds a look-alike: spare translating the body
+    scores = {name: markers.count(body) for name, markers in TEMPLATE_MARKERS.items()}
     if any(scores.values()):
         return max(scores, key=lambda name: scores[name])
     if year is None:
@@ -129,10 +193,8 @@ def _template(texts: list[str], year: int | None) -> str | None:
 
 
 def _region(layout: Layout, sections: Sections, key: str) -> list[list[Cell]]:
-    span = sections.span(key)
-    if span is None:
-        return layout.rows
-    return layout.rows[span[0] : span[1]]
+    start, end = sections.region(key)
+    return layout.rows[start:end]
 
 
 def _narrative(texts: list[str], sections: Sections, key: str) -> str | None:
@@ -143,50 +205,92 @@ def _narrative(texts: list[str], sections: Sections, key: str) -> str | None:
     return text or None
 
 
-def _applications(found: dict[str, list], template: str) -> dict[str, dict]:
+def _simplified(layout: Layout, texts: list[str]) -> Layout | None:
+    """The layout in simplified characters, or None when it is not in traditional ones."""
+    if not is_traditional("".join(texts) + "".join(layout.titles)):
+        return None
+    rows = [[replace(c, text=to_simplified(c.text)) for c in row] for row in layout.rows]
+    return replace(layout, rows=rows, titles=[to_simplified(t) for t in layout.titles])
+
+
+def _applications(found: Found, template: str) -> dict[str, dict]:
     rows = {}
     for spec in application_rows(template):
-        values = found.get(spec.key, [None] * len(APPLICANT_COLUMNS))
+        values = found.values.get(spec.key, [None] * len(APPLICANT_COLUMNS))
         rows[spec.key] = dict(zip(APPLICANT_COLUMNS, values, strict=True))
-    if template == "2021" and "other" not in found:
-        subrows = [rows[key] for key in OTHER_SUBROWS if key in found]
-        if subrows:
-            rows["other"] = {
-                column: (
-                    None
-                    if all(r[column] is None for r in subrows)
-                    else sum(r[column] or 0 for r in subrows)
-                )
-                for column in APPLICANT_COLUMNS
-            }
+    if template == "2021" and "other" not in found.values:
+        # The form's （六）其他处理 is the sum of its three sub-rows: derived only where all
+        # three print a number, never with a blank taken as zero.
+        subrows = [rows[key] for key in OTHER_SUBROWS]
+        rows["other"] = {
+            column: (
+                sum(r[column] for r in subrows)
+                if all(isinstance(r[column], int | float) for r in subrows)
+                else None
+            )
+            for column in APPLICANT_COLUMNS
+        }
     return rows
+
+
+def _missing_rows(
+    template: str, active: Found, applications: Found, review: dict | None
+) -> list[str]:
+    """Template rows the report does not print (report-json.md, missing_rows)."""
+    missing = [f"active_disclosure.{k}" for k in ACTIVE_FIELDS[template] if k not in active.rows]
+    derived = {"other"} if all(k in applications.rows for k in OTHER_SUBROWS) else set()
+    missing += [
+        f"applications.{spec.key}"
+        for spec in application_rows(template)
+        if spec.key not in applications.rows and spec.key not in derived
+    ]
+    if review is None:
+        missing += [f"review_litigation.{kind}" for kind in REVIEW_KINDS]
+    return missing
 
 
 def build_report(layout: Layout, source: str) -> dict:
     warnings = list(layout.warnings)
-    texts = layout.row_texts()
+    printed = layout.row_texts()  # the narrative is quoted as printed
+    simplified = _simplified(layout, printed)
+    if simplified is not None:
+        layout = simplified
+        warnings.append(CONVERTED)
+    texts = layout.row_texts() if simplified is not None else printed
     sections = find_sections(texts)
     first_section = min(sections.starts.values(), default=len(texts))
-    title = _title(layout, texts, first_section)
+    title = _title(layout, texts, first_section) or title_in_running_text(texts)
     year = _year(title, texts)
+    if year is None:
+        year = _year_of_text(texts, sections)
+        if year is not None:
+            warnings.append(f"year: not in the title; {year}, the year the text names most")
     # A document with no text (a scanned PDF) has no template, whatever its title says.
     template = _template(texts, year) if layout.rows else None
+    # Before 2019: the old 统计表, or figures stated in sentences (parsers.legacy).
+    legacy = read_legacy(layout, texts, template, year, warnings) if layout.rows else None
+    if legacy is not None:
+        template, year = legacy.template, legacy.year
     report = {
         "source": source,
         "title": title,
-        "agency": _agency(title),
+        "agency": _agency_of_text(_agency(title), texts, warnings),
         "year": year,
         "template": template,
         "active_disclosure": {},
         "active_disclosure_extra": [],
         "applications": {},
         "review_litigation": {},
+        "legacy_figures": legacy.figures if legacy is not None else [],
         "sections": {
-            key: _narrative(texts, sections, key) for key in ("overview", "problems", "other")
+            key: _narrative(printed, sections, key) for key in ("overview", "problems", "other")
         },
         "checks": [],
         "warnings": warnings,
+        "missing_rows": [],
     }
+    if layout.ocr:
+        report["ocr"] = layout.ocr
     if title is None:
         warnings.append("no title found")
     if year is None:
@@ -196,33 +300,46 @@ def build_report(layout: Layout, source: str) -> dict:
             warnings.append("template unknown: no national table found and no year")
         return report
 
-    items, extras = read_active(_region(layout, sections, "active"), template, warnings)
+    doubtful: list[str] = []  # fields OCR read with little confidence
+    active, extras = read_active(_region(layout, sections, "active"), template, warnings, doubtful)
     report["active_disclosure"] = {
-        item: items.get(item, dict.fromkeys(names))
+        item: active.values.get(item, dict.fromkeys(names))
         for item, names in ACTIVE_FIELDS[template].items()
     }
     report["active_disclosure_extra"] = extras
-    found = read_applications(_region(layout, sections, "applications"), template, warnings)
+    found = read_applications(
+        _region(layout, sections, "applications"), template, warnings, doubtful
+    )
     report["applications"] = _applications(found, template)
-    review = read_review(_region(layout, sections, "review"), warnings)
+    review = read_review(_region(layout, sections, "review"), warnings, doubtful)
     report["review_litigation"] = review or {
         kind: dict.fromkeys(REVIEW_OUTCOMES) for kind in REVIEW_KINDS
     }
-    if not found:
+    if not found.values:
         warnings.append(APPLICATIONS_MISSING)
     if review is None:
         warnings.append("review and litigation table not found")
+    if doubtful:
+        warnings.append(
+            f"ocr: {len(doubtful)} cells below confidence {LOW_CONFIDENCE}: " + ", ".join(doubtful)
+        )
+    missing = _missing_rows(template, active, found, review)
+    warnings += [f"{key}: not found" for key in missing]
+    report["missing_rows"] = missing
     report["checks"] = compute_checks(report)
     return report
 
 
 def is_report(report: dict) -> bool:
     """A parsed document is a 年报: it prints the national tables, or it is titled as one and
-    has the report's sections (the free-form reports before 2019)."""
+    has the report's sections or the old 统计表 (the reports before 2019)."""
     if report.get("template") in ("2019", "2021"):
         # A notice about 年报 (关于做好…年度报告…的通知) gets a template from its year but
         # prints no table; a report with blank tables still prints the table's labels.
         return APPLICATIONS_MISSING not in report.get("warnings", ())
     sections = report.get("sections") or {}
-    titled = bool(report.get("title") and _TITLE_WORDS.search(report["title"]))
-    return titled and sum(1 for text in sections.values() if text) >= 1
+    titled = bool(report.get("title") and REPORT_WORDS.search(canon(report["title"])))
+    # A report flattened into one line has no section headings of its own, but its old
+    # 统计表 (parsers.legacy) says what it is.
+    old_table = any(f.get("source") == "table" for f in report.get("legacy_figures") or ())
+    return titled and (old_table or sum(1 for text in sections.values() if text) >= 1)

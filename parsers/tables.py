@@ -3,33 +3,41 @@
 Each interpreter walks the cells of its section in reading order: a label cell that names a
 template row is followed by that row's value cells. Which cells are values and which are
 labels is decided per cell (parsers.values.is_value), so the same code reads tab rows, one
-cell per line, broken labels and HTML grids.
+cell per line, broken labels and HTML grids. Which label names which row is decided for the
+whole table at once, by aligning the printed labels to the template's order
+(parsers.align). A row found prints its cells; a cell it does not print is null, with a
+warning: nothing is computed in place of a printed value.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from parsers.layout import Cell
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
+
+from parsers.align import Template, align, label_key, prepare, read_exactly
+from parsers.layout import LOW_CONFIDENCE, Cell
 from parsers.template import (
+    ACTIVE_EXTRA_LABELS,
     ACTIVE_FIELDS,
     ACTIVE_HEADER_NEEDLES,
     ACTIVE_ITEMS,
     APPLICANT_COLUMNS,
+    APPLICATION_NON_ROWS,
     MONEY_FIELDS,
+    REVIEW_HEADERS,
     REVIEW_KINDS,
     REVIEW_OUTCOMES,
-    RowSpec,
     application_rows,
 )
-from parsers.values import fold, is_blank, is_value, read_number
+from parsers.values import is_blank, is_value, read_number
+from parsers.vocabulary import Phrases
 
-# Leading numbering of a label: 一、 （三） (3) 1. 1． 第一
-_NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.,]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、,)]|第[一二三四五六七八九十]+[项条])+"
-)
-_REVIEW_HEADER = re.compile(r"维持|纠正|结果|审结|总计|合计|复议|诉讼|起诉")
+# A cell of digits and their look-alikes (1O, l2): a value the report printed but OCR or a
+# typo garbled. It stands in its column (null, with a warning), not as a label.
+_GARBLED_VALUE = re.compile(r"^\s*[+\-]?[\dOoIl|ＯｏＩｌ]+(?:[.,．，][\dOoIl|ＯｏＩｌ]+)*\s*$")
 
 Number = int | float | None
 
@@ -37,22 +45,23 @@ Number = int | float | None
 @dataclass(slots=True)
 class Token:
     text: str
-    label: str  # folded text without numbering; "" for a value cell
+    label: str  # label_key of the text; "" for a value cell
     value: bool
     row: int
+    confidence: float | None = None  # OCR's, for a cell read by OCR
 
 
-def label_key(text: str) -> str:
-    folded = fold(text)
-    return _NUMBERING.sub("", folded) or folded
+def _is_value(text: str) -> bool:
+    return is_value(text) or _GARBLED_VALUE.match(text) is not None
 
 
 def tokenize(rows: list[list[Cell]]) -> list[Token]:
     tokens = []
     for r, row in enumerate(rows):
         for cell in row:
-            value = is_value(cell.text)
-            tokens.append(Token(cell.text, "" if value else label_key(cell.text), value, r))
+            value = _is_value(cell.text)
+            label = "" if value else label_key(cell.text)
+            tokens.append(Token(cell.text, label, value, r, cell.confidence))
     return tokens
 
 
@@ -82,16 +91,17 @@ def values_after(tokens: list[Token], i: int) -> tuple[list[Token], int]:
     return found, j
 
 
-MISSING = object()  # a cell the row lacks, to be inferred or left null
+MISSING = object()  # a cell the row lacks: null, and the warning says which and why
 
 
-def fit(cells: list[str], n: int) -> tuple[list, str | None]:
-    """Fit a row's value cells to the n columns the template prints.
+def fit(cells: list[str], names: tuple[str, ...]) -> tuple[list, str | None]:
+    """Fit a row's value cells to the columns the template prints (their `names`).
 
-    Returns the n cells (MISSING marks one that is absent) and a note when it had to guess.
-    Flattened text pads merged cells with empty tabs, so blank cells at the edges of an
-    over-long row are padding; a row of n-1 numbers framed by padding lacks one cell.
+    Returns one cell per column (MISSING marks one the row lacks) and a note saying which
+    cells were taken as missing and why, when it had to. Flattened text pads merged cells
+    with empty tabs, so blank cells at the edges of an over-long row are padding.
     """
+    n = len(names)
     if len(cells) == n:
         return cells, None
     core = list(cells)
@@ -103,7 +113,10 @@ def fit(cells: list[str], n: int) -> tuple[list, str | None]:
         return [""] * n, None
     # An HTML row wider than its table is padded the same way (flattened text re-gridded).
     if len(core) == n - 1 and len(cells) > n and n > 1:
-        return core + [MISSING], f"{len(core)} values where {n} belong"
+        return core + [MISSING], (
+            f"{len(core)} values where {n} belong; {names[-1]} taken as missing "
+            "(blank padding around the values, one cell short)"
+        )
     if len(cells) > n:
         trimmed = list(cells)
         while len(trimmed) > n and is_blank(trimmed[0]):
@@ -113,9 +126,36 @@ def fit(cells: list[str], n: int) -> tuple[list, str | None]:
         if len(trimmed) == n:
             return trimmed, None
         return trimmed[:n], f"{len(trimmed)} values where {n} belong; the first {n} taken"
+    lacking = ", ".join(names[len(cells) :])
     return cells + [MISSING] * (n - len(cells)), (
-        f"{len(cells)} values where {n} belong; the last {n - len(cells)} left blank"
+        f"{len(cells)} values where {n} belong; {lacking} taken as missing (the row ends early)"
     )
+
+
+def note_doubtful(
+    cells: list[Token],
+    fitted: list,
+    names: tuple[str, ...],
+    where: str,
+    doubtful: list[str] | None,
+) -> None:
+    """Add to `doubtful` (`where`.name) each field whose cell OCR read below LOW_CONFIDENCE."""
+    if doubtful is None:
+        return
+    kept = [c for c in fitted if c is not MISSING]
+    texts = [c.text for c in cells]
+    # fit() keeps a run of the row's cells, in order: find where it starts.
+    start = next(
+        (s for s in range(len(cells) - len(kept) + 1) if texts[s : s + len(kept)] == kept), None
+    )
+    if start is None:
+        return
+    sources = iter(cells[start:])
+    for name, cell in zip(names, fitted, strict=True):
+        token = None if cell is MISSING else next(sources)
+        if token is not None and token.confidence is not None:
+            if token.confidence < LOW_CONFIDENCE:
+                doubtful.append(f"{where}.{name}")
 
 
 def _number(cell, warnings: list[str], where: str, *, money: bool = False) -> Number:
@@ -128,147 +168,133 @@ def _number(cell, warnings: list[str], where: str, *, money: bool = False) -> Nu
         return None
 
 
+@dataclass
+class Found:
+    """What a table interpreter read: values by row key, and the template rows it found."""
+
+    values: dict = field(default_factory=dict)
+    rows: set[str] = field(default_factory=set)
+
+
+def _aligned(tokens: list[Token], template: Template) -> dict[int, int]:
+    """Token index → template target index, for the label tokens that name a row."""
+    labels = [i for i, t in enumerate(tokens) if not t.value]
+    printed = [i + 1 < len(tokens) and tokens[i + 1].value for i in labels]
+    matched = align([tokens[i].label for i in labels], template, printed)
+    return {labels[k]: target for k, target in matched.items()}
+
+
+def _note_similar(token: Token, template: Template, target: int, where: str, warnings: list):
+    spec = template.targets[target].spec
+    if not read_exactly(token.text, template.targets[target]):
+        printed = re.sub(r"\s+", "", token.text)
+        warnings.append(f'{where}.{spec.key}: label "{printed}" read as "{spec.label}"')
+
+
 # ---------------------------------------------------------------- applications (section 三)
 
 
-def _match_application(label: str, seen: set[str], specs: tuple[RowSpec, ...]) -> RowSpec | None:
-    if not label or len(label) > 80:
-        return None
-    for spec in specs:
-        if spec.key in seen or (spec.after and spec.after not in seen):
-            continue
-        if spec.exact:
-            if label in spec.needles:
-                return spec
-        elif any(needle in label for needle in spec.needles):
-            return spec
-    return None
-
-
-def _infer_missing(values: list[Number], key: str, warnings: list[str]) -> list[Number]:
-    """One cell of a 7-cell row is absent: tell which from the row's own arithmetic."""
-    present = [v for v in values if v is not None and v is not MISSING]
-    core = values[:-1]
-    if len(present) == len(core) and sum(core[:-1]) == core[-1]:
-        # The last number is the row total of the others: the absent cell is an applicant
-        # column worth total - sum = 0; 其他 is the column reports most often drop.
-        filled = core[:-1] + [core[-1] - sum(core[:-1])] + [core[-1]]
-        warnings.append(
-            f"applications.{key}: 6 values where 7 belong; the last is their total, so the "
-            f"missing cell was taken as other_org = {filled[5]}"
-        )
-        return filled
-    if len(present) == len(core):
-        warnings.append(
-            f"applications.{key}: 6 values where 7 belong; they do not sum to the last, so "
-            f"the missing cell was taken as the total = {sum(core)}"
-        )
-        return core + [sum(core)]
-    warnings.append(f"applications.{key}: 6 values where 7 belong; the total left blank")
-    return [None if v is MISSING else v for v in values]
-
-
 def read_applications(
-    rows: list[list[Cell]], template: str, warnings: list[str]
-) -> dict[str, list[Number]]:
-    """Row key → the seven applicant-column values, for each row the report prints."""
-    specs = application_rows(template)
+    rows: list[list[Cell]], template: str, warnings: list[str], doubtful: list[str] | None = None
+) -> Found:
+    """Row key → the seven applicant-column values, for each row the report prints; the
+    fields OCR read without confidence are added to `doubtful`."""
+    prepared = prepare(application_rows(template), APPLICATION_NON_ROWS)
     tokens = tokenize(rows)
-    seen: set[str] = set()
-    found: dict[str, list[Number]] = {}
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        spec = None if token.value else _match_application(token.label, seen, specs)
-        if spec is None:
-            i += 1
-            continue
-        seen.add(spec.key)
-        cells, i = values_after(tokens, i)
+    found = Found()
+    for i, target in sorted(_aligned(tokens, prepared).items()):
+        key = prepared.targets[target].spec.key
+        found.rows.add(key)
+        _note_similar(tokens[i], prepared, target, "applications", warnings)
+        cells, _ = values_after(tokens, i)
         if not cells:
             continue  # a heading row such as （六）其他处理 over its sub-rows
-        fitted, note = fit([c.text for c in cells], len(APPLICANT_COLUMNS))
-        where = f"applications.{spec.key}"
-        values = [MISSING if c is MISSING else _number(c, warnings, where) for c in fitted]
-        if fitted.count(MISSING) == 1 and fitted[-1] is MISSING:
-            values = _infer_missing(values, spec.key, warnings)
-        else:
-            if note:
-                warnings.append(f"{where}: {note}")
-            values = [None if v is MISSING else v for v in values]
-        found[spec.key] = values
+        fitted, note = fit([c.text for c in cells], APPLICANT_COLUMNS)
+        where = f"applications.{key}"
+        if note:
+            warnings.append(f"{where}: {note}")
+        note_doubtful(cells, fitted, APPLICANT_COLUMNS, where, doubtful)
+        found.values[key] = [_number(c, warnings, where) for c in fitted]
     return found
 
 
 # ---------------------------------------------------------------- active disclosure (section 二)
 
 
-def _active_item(label: str) -> str | None:
-    for key, variants in ACTIVE_ITEMS.items():
-        if label in variants:
-            return key
-    return None
+_ACTIVE_HEADER = Phrases(*ACTIVE_HEADER_NEEDLES)
+_MONEY_HEADER = Phrases("金额", "本年收费金额", "采购总金额")
+_NEW_GROUP = Phrases("第二十条")
 
 
-def _is_active_header(label: str) -> bool:
-    return any(needle in label for needle in ACTIVE_HEADER_NEEDLES)
-
-
-def _yuan_header(label: str) -> bool:
+def _yuan(label: str) -> bool:
     """A money header in 元 rather than 万元: (元) or 单位：元."""
-    return "金额" in label and "元" in label and "万元" not in label
+    return "元" in label and "万元" not in label
+
+
+def _extra_label(token: Token, warnings: list[str]) -> str:
+    """An added row's label: the kind of administrative power it names, when it is one."""
+    printed = re.sub(r"\s+", "", token.text)
+    best = process.extractOne(
+        token.label, ACTIVE_EXTRA_LABELS, scorer=Indel.normalized_similarity, score_cutoff=0.75
+    )
+    if best is None or best[0] == printed:
+        return printed
+    warnings.append(f'active_disclosure_extra: label "{printed}" read as "{best[0]}"')
+    return best[0]
 
 
 def read_active(
-    rows: list[list[Cell]], template: str, warnings: list[str]
-) -> tuple[dict[str, dict[str, Number]], list[dict]]:
+    rows: list[list[Cell]], template: str, warnings: list[str], doubtful: list[str] | None = None
+) -> tuple[Found, list]:
+    """Item key → field values, the items found, and the rows a report adds (extras)."""
     fields = ACTIVE_FIELDS[template]
+    prepared = prepare(ACTIVE_ITEMS, ACTIVE_HEADER_NEEDLES + ACTIVE_EXTRA_LABELS)
     tokens = tokenize(rows)
-    items: dict[str, dict[str, Number]] = {}
+    matched = _aligned(tokens, prepared)
+    found = Found()
     extras: list[dict] = []
     parent: str | None = None  # an item printed as a heading over rows the report adds
-    in_yuan = False
+    yuan_header: str | None = None  # the header that says amounts are in 元
     i = 0
     while i < len(tokens):
         token = tokens[i]
         if token.value:
             i += 1
             continue
-        item = _active_item(token.label)
-        if item is None and _is_active_header(token.label):
-            if _yuan_header(token.label) or "金额" in token.label:
-                in_yuan = _yuan_header(token.label)
-            if "第二十条" in token.label:
+        target = matched.get(i)
+        if target is None and _ACTIVE_HEADER.search(token.label):
+            if _MONEY_HEADER.search(token.label):
+                yuan_header = token.text.strip() if _yuan(token.label) else None
+            if _NEW_GROUP.search(token.label):
                 parent = None
             i += 1
             continue
-        cells, j = values_after(tokens, i)
-        if item is not None:
+        index = i
+        cells, i = values_after(tokens, i)
+        if target is not None:
+            item = prepared.targets[target].spec.key
             if item not in fields:
                 warnings.append(
                     f"active_disclosure: {token.text!r} is not in the {template} format"
                 )
-                i = j
                 continue
+            found.rows.add(item)
+            _note_similar(tokens[index], prepared, target, "active_disclosure", warnings)
             if cells:
-                items[item] = _active_values(item, item, cells, fields[item], in_yuan, warnings)
+                found.values[item] = _active_values(
+                    item, item, cells, fields[item], yuan_header, warnings, doubtful
+                )
                 parent = None
             else:
                 parent = item
-            i = j
             continue
         if parent and cells and any(not is_blank(c.text) for c in cells):
-            extras.append(
-                {
-                    "label": token.text.strip(),
-                    "parent": parent,
-                    "values": _active_values(
-                        parent, token.label, cells, fields[parent], in_yuan, warnings
-                    ),
-                }
+            label = _extra_label(token, warnings)
+            values = _active_values(
+                parent, label, cells, fields[parent], yuan_header, warnings, doubtful
             )
-        i = j
-    return items, extras
+            extras.append({"label": label, "parent": parent, "values": values})
+    return found, extras
 
 
 def _active_values(
@@ -276,46 +302,75 @@ def _active_values(
     name: str,
     cells: list[Token],
     names: tuple[str, ...],
-    in_yuan: bool,
+    yuan_header: str | None,
     warnings: list[str],
+    doubtful: list[str] | None = None,
 ) -> dict[str, Number]:
-    fitted, note = fit([c.text for c in cells], len(names))
+    fitted, note = fit([c.text for c in cells], names)
     where = f"active_disclosure.{name}"
     if note:
         warnings.append(f"{where}: {note}")
+    note_doubtful(cells, fitted, names, where, doubtful)
     values: dict[str, Number] = {}
-    for name_, cell in zip(names, fitted, strict=True):
-        money = (item, name_) in MONEY_FIELDS
+    for field_name, cell in zip(names, fitted, strict=True):
+        money = (item, field_name) in MONEY_FIELDS
         value = _number(cell, warnings, where, money=money)
-        if money and in_yuan and value is not None and cell is not MISSING:
-            if not re.search(r"元", cell):
-                value = round(value * 0.0001, 6)
-        values[name_] = value
+        if money and yuan_header and value is not None and "元" not in cell:
+            value = round(value * 0.0001, 6)
+            warnings.append(
+                f'{where}.{field_name}: {cell.strip()} read in 元 (header "{yuan_header}"), '
+                f"given as {value} 万元"
+            )
+        values[field_name] = value
     return values
 
 
 # ---------------------------------------------------------------- review and litigation (四)
 
+_REVIEW_HEADER = Phrases(*REVIEW_HEADERS, "维持", "纠正", "结果", "审结", "复议", "诉讼", "起诉")
+# Headers no other table prints (总计 closes the applications table too).
+_REVIEW_ONLY = Phrases(*(h for h in REVIEW_HEADERS if h not in ("总计", "合计")), "复议", "诉讼")
+# What is left of a header cell that lost characters (总计 → 计) is made of these.
+_REVIEW_HEADER_CHARS = frozenset("".join(REVIEW_HEADERS))
 
-def read_review(rows: list[list[Cell]], warnings: list[str]) -> dict[str, dict[str, Number]] | None:
-    """The 15 cells under the last header of section 四, or None when it has no header."""
+
+def _review_header(label: str) -> bool:
+    if not label or len(label) > 12:
+        return False
+    return _REVIEW_HEADER.search(label) is not None or set(label) <= _REVIEW_HEADER_CHARS
+
+
+def read_review(
+    rows: list[list[Cell]], warnings: list[str], doubtful: list[str] | None = None
+) -> dict[str, dict[str, Number]] | None:
+    """The 15 cells under the last header of section 四, or None when it prints no header."""
     tokens = tokenize(rows)
-    last_header = None
-    for i, token in enumerate(tokens):
-        if not token.value and _REVIEW_HEADER.search(token.label) and len(token.label) <= 12:
-            last_header = i
-    if last_header is None:
+    first = next(
+        (
+            i
+            for i, t in enumerate(tokens)
+            if not t.value and len(t.label) <= 12 and _REVIEW_ONLY.search(t.label)
+        ),
+        None,
+    )
+    if first is None:
         return None
+    last_header = first
+    for i in range(first, len(tokens)):
+        if not tokens[i].value and _review_header(tokens[i].label):
+            last_header = i
     cells: list[Token] = []
     for token in tokens[last_header + 1 :]:
         if not token.value:
             break
         cells.append(token)
-    n = len(REVIEW_KINDS) * len(REVIEW_OUTCOMES)
-    fitted, note = fit([c.text for c in cells], n)
+    names = tuple(f"{kind}.{outcome}" for kind in REVIEW_KINDS for outcome in REVIEW_OUTCOMES)
+    fitted, note = fit([c.text for c in cells], names)
     if note:
         warnings.append(f"review_litigation: {note}")
-    values = [_number(c, warnings, "review_litigation") for c in fitted]
+    where = "review_litigation"
+    note_doubtful(cells, fitted, names, where, doubtful)
+    values = [_number(c, warnings, where) for c in fitted]
     result = {}
     for k, kind in enumerate(REVIEW_KINDS):
         chunk = values[k * len(REVIEW_OUTCOMES) : (k + 1) * len(REVIEW_OUTCOMES)]

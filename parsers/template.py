@@ -1,9 +1,10 @@
 """The national templates as data: rows, columns and the label variants that name them.
 
-Labels are matched on their folded text (parsers.values.fold) with any leading numbering
-(一、 （三） 1. ...) removed. A row is recognised by what it means: the `needles` are
-substrings that only that row's label contains; `after` names a row that must already have
-been seen, for labels that are ambiguous on their own (其他, 总计).
+Rows are found by aligning the labels a report prints to the template's rows in order
+(parsers.align), on canonical labels (parsers.hanzi.canon) without their numbering
+(一、 （三） 1. ...). A row's `needles` are substrings only that row's label contains; its
+`variants` other wordings reports print; a `generic` row (其他, 总计) is named only by its
+whole label, and only where it stands in the order.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ APPLICANT_COLUMNS = (
 @dataclass(frozen=True)
 class RowSpec:
     key: str
-    label: str
-    needles: tuple[str, ...]
-    after: str | None = None
-    exact: bool = False  # the whole label must equal a needle
+    label: str  # the national form's label
+    needles: tuple[str, ...] = ()  # substrings only this row's label contains
+    variants: tuple[str, ...] = ()  # other wordings real reports print
+    generic: bool = False  # 其他, 总计: only the whole label names the row, and only in its place
     templates: tuple[str, ...] = ("2019", "2021")
 
 
@@ -36,12 +37,18 @@ APPLICATION_ROWS: tuple[RowSpec, ...] = (
     RowSpec("new_received", "一、本年新收政府信息公开申请数量", ("本年新收", "新收政府信息")),
     RowSpec("carried_over", "二、上年结转政府信息公开申请数量", ("上年结转",)),
     RowSpec("granted", "（一）予以公开", ("予以公开",)),
-    RowSpec("partly_granted", "（二）部分公开", ("部分公开",)),
+    RowSpec(
+        "partly_granted",
+        "（二）部分公开",
+        ("部分公开",),
+        ("部分公开（区分处理的，只计这一情形，不计其他情形）",),
+    ),
     RowSpec("denied_state_secret", "1.属于国家秘密", ("国家秘密",)),
     RowSpec(
         "denied_prohibited_by_law",
         "2.其他法律行政法规禁止公开",
         ("禁止公开",),
+        ("其他法律法规禁止公开",),
     ),
     RowSpec("denied_security_stability", "3.危及“三安全一稳定”", ("三安全", "一稳定")),
     RowSpec("denied_third_party", "4.保护第三方合法权益", ("第三方",)),
@@ -49,7 +56,12 @@ APPLICATION_ROWS: tuple[RowSpec, ...] = (
     RowSpec("denied_process_info", "6.属于四类过程性信息", ("过程性",)),
     RowSpec("denied_enforcement_files", "7.属于行政执法案卷", ("执法案卷",)),
     RowSpec("denied_query_matter", "8.属于行政查询事项", ("查询事项",)),
-    RowSpec("unable_not_held", "1.本机关不掌握相关政府信息", ("不掌握",)),
+    RowSpec(
+        "unable_not_held",
+        "1.本机关不掌握相关政府信息",
+        ("不掌握",),
+        ("本单位不掌握相关政府信息",),
+    ),
     RowSpec(
         "unable_needs_creation",
         "2.没有现成信息需要另行制作",
@@ -78,16 +90,26 @@ APPLICATION_ROWS: tuple[RowSpec, ...] = (
         ("缴纳费用", "收费通知"),
         templates=("2021",),
     ),
-    RowSpec(
-        "other_other",
-        "3.其他",
-        ("其他",),
-        after="other",
-        exact=True,
-        templates=("2021",),
-    ),
-    RowSpec("total_processed", "（七）总计", ("总计", "合计"), after="new_received", exact=True),
+    RowSpec("other_other", "3.其他", generic=True, templates=("2021",)),
+    RowSpec("total_processed", "（七）总计", variants=("合计",), generic=True),
     RowSpec("carried_forward", "四、结转下年度继续办理", ("结转下年",)),
+)
+
+# Labels the applications table prints that are not rows: column headers and the headings
+# over groups of rows. A label closer to one of these than to any row is not a row.
+APPLICATION_NON_ROWS = (
+    "申请人情况",
+    "自然人",
+    "法人或其他组织",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "三、本年度办理结果",
+    "（三）不予公开",
+    "（四）无法提供",
+    "（五）不予处理",
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
 )
 
 # The rows that （六）其他处理 sums to in the 2021 format.
@@ -120,17 +142,32 @@ def application_rows(template: str) -> tuple[RowSpec, ...]:
     return tuple(spec for spec in APPLICATION_ROWS if template in spec.templates)
 
 
-# Section 二, 主动公开政府信息情况: item key → label variants (folded, exact match).
-ACTIVE_ITEMS: dict[str, tuple[str, ...]] = {
-    "regulations": ("规章",),
-    "normative_documents": ("规范性文件", "行政规范性文件"),
-    "licensing": ("行政许可",),
-    "other_services": ("其他对外管理服务事项",),
-    "punishment": ("行政处罚",),
-    "coercion": ("行政强制",),
-    "fees": ("行政事业性收费",),
-    "procurement": ("政府集中采购",),
-}
+# Section 二, 主动公开政府信息情况: its items in printed order (the 2021 format prints a
+# subsequence of the 2019 one).
+ACTIVE_ITEMS: tuple[RowSpec, ...] = (
+    RowSpec("regulations", "规章", generic=True),
+    RowSpec("normative_documents", "规范性文件", variants=("行政规范性文件",), generic=True),
+    RowSpec("licensing", "行政许可", generic=True),
+    RowSpec("other_services", "其他对外管理服务事项", generic=True),
+    RowSpec("punishment", "行政处罚", generic=True),
+    RowSpec("coercion", "行政强制", generic=True),
+    RowSpec("fees", "行政事业性收费", generic=True),
+    RowSpec("procurement", "政府集中采购", generic=True),
+)
+
+# Rows reports add under 其他对外管理服务事项: the other kinds of administrative power.
+# A label read as one of these is that extra row, not an item.
+ACTIVE_EXTRA_LABELS = (
+    "行政征收",
+    "行政征用",
+    "行政给付",
+    "行政检查",
+    "行政确认",
+    "行政奖励",
+    "行政裁决",
+    "行政备案",
+    "其他行政权力",
+)
 
 # The fields each template prints for each item, in column order.
 ACTIVE_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -171,22 +208,16 @@ ACTIVE_HEADER_NEEDLES = (
 # Section 四: kinds in printed order, each with five outcomes in printed order.
 REVIEW_KINDS = ("review", "litigation_direct", "litigation_after_review")
 REVIEW_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
-
-# Column headers that tell the templates apart.
-TEMPLATE_MARKERS: dict[str, tuple[str, ...]] = {
-    "2021": (
-        "本年制发件数",
-        "现行有效件数",
-        "本年废止件数",
-        "本年处理决定数量",
-        "本年收费金额",
-        "不补正",
-    ),
-    "2019": (
-        "本年新制作数量",
-        "对外公开总数量",
-        "上一年项目数量",
-        "采购项目数量",
-        "本年新公开数量",
-    ),
-}
+# The words of its header cells: the values follow the last of them.
+REVIEW_HEADERS = (
+    "行政复议",
+    "行政诉讼",
+    "未经复议直接起诉",
+    "复议后起诉",
+    "结果维持",
+    "结果纠正",
+    "其他结果",
+    "尚未审结",
+    "总计",
+    "合计",
+)

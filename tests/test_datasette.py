@@ -7,9 +7,6 @@ import hashlib
 import io
 import json
 import re
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -17,16 +14,11 @@ from pathlib import Path
 import pytest
 
 from archive.build import build
-from tests.conftest import FIXTURES, NIANBAO, ROOT
+from tests.conftest import FIXTURES, ROOT
 from tests.sample_archive import DOCUMENTS, GZIPPED, write_sample_archive
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, serving
 
 ARTIFACTS = ROOT / "artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -35,26 +27,8 @@ def site(tmp_path_factory):
     urls = write_sample_archive(data)
     summary = build(data)
     assert summary.reports == len(DOCUMENTS)
-    port = free_port()
-    server = subprocess.Popen(
-        [NIANBAO, "serve", "--data", str(data), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=open(data / "serve.log", "w"),
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        server.kill()
-        pytest.fail("datasette did not start")
-    yield base, data, urls
-    server.terminate()
-    server.wait(10)
+    with serving(data) as base:
+        yield base, data, urls
 
 
 def get(url: str) -> bytes:
@@ -146,22 +120,12 @@ def test_no_column_selection_breaks_the_reports_page(site):
 
 def test_a_journalist_browses_facets_and_searches(site):
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    if not Path("/usr/bin/chromium").exists():
+    if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (make test installs it)")
     base, _, _ = site
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(base + "/nianbao/reports")
         assert "8 rows" in page.inner_text("h3")

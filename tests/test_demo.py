@@ -14,7 +14,8 @@ import urllib.request
 
 from nianbao.demo.portal import CATALOGUE, DEFAULT_DOCUMENTS, DemoPortal
 from parsers.template import APPLICANT_COLUMNS
-from tests.conftest import FIXTURES, NIANBAO
+from tests.conftest import FIXTURES, NIANBAO, as_printed
+from tests.serving import build_demo
 
 
 def free_port() -> int:
@@ -31,7 +32,10 @@ def expected_reports() -> list[dict]:
     paths = sorted(FIXTURES.glob("seeds/*.expected.json")) + sorted(
         FIXTURES.glob("reports/*.expected.json")
     )
-    return [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+    return [
+        as_printed(json.loads(path.read_text(encoding="utf-8")), path.name.split(".")[0])
+        for path in paths
+    ]
 
 
 def expected_for(agency: str, year: int, expected: list[dict]) -> dict:
@@ -43,19 +47,20 @@ def expected_for(agency: str, year: int, expected: list[dict]) -> dict:
 
 def test_demo_crawls_builds_and_parses_every_demo_report(tmp_path):
     data = tmp_path / "demo"
-    result = subprocess.run(
-        [NIANBAO, "demo", "--data", str(data), "--portal-port", "0", "--no-serve"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = build_demo(data)
     assert result.returncode == 0, result.stderr[-3000:]
     with sqlite3.connect(data / "nianbao.db") as db:
         reports = db.execute("select id, agency, year, format from reports").fetchall()
         assert len(reports) == demo_report_count()
         assert {fmt for *_, fmt in reports} == {"html", "pdf", "docx"}
         expected = expected_reports()
+        # A year the catalogue makes by editing a fixture has no expected JSON of its own
+        # (tests/test_report_pages.py checks it)
+        derived = {p.title for p in CATALOGUE if p.edits}
+        titles = dict(db.execute("select id, title from reports").fetchall())
         for report_id, agency, year, _ in reports:
+            if titles[report_id] in derived:
+                continue
             want = expected_for(agency, year, expected)["applications"]
             rows = db.execute(
                 f"select row, {', '.join(APPLICANT_COLUMNS)} from applications where report_id = ?",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 import subprocess
 import sys
 import time
@@ -16,12 +17,12 @@ import docx
 import pytest
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from nianbao.demo.render import report_blocks
 from nianbao.demo.word import SOFFICE, office_convert, write_docx
 from parsers import ParseError, parse_bytes, parse_path
-from parsers.limits import MAX_PAGE_OBJECTS, MAX_PAGES
+from parsers.limits import MAX_CONTENT_STREAM_BYTES, MAX_PAGE_OBJECTS, MAX_PAGES, MB
 from parsers.pdf import pdf_page_count
 from parsers.pdf_rows import join_wrapped
 from parsers.word import layout_from_docx
@@ -268,24 +269,31 @@ def minimal_pdf(
     encrypt: bool = False,
     deflated: bytes = b"",
     media: bytes = b"0 0 595 842",
+    image: bytes = b"",
 ) -> bytes:
     """A hand-written PDF: `pages` pages, each printing `text` in Helvetica; with an
     /Encrypt dictionary whose user password is not empty; or with one page whose content
-    is the `deflated` stream."""
+    is the `deflated` stream; or each page covered by the `image` XObject."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     kids = []
     font = 3
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    xobjects = b""
+    if image:
+        objects.append(image)
+        xobjects = b" /XObject << /Im1 %d 0 R >>" % len(objects)
     for n in range(pages):
         stream = f"BT /F1 12 Tf 72 720 Td ({text} {n + 1}) Tj ET".encode() if text else b""
         flate = b""
         if deflated:
             stream, flate = deflated, b" /Filter /FlateDecode"
+        if image:
+            stream += b" q 595 0 0 842 0 0 cm /Im1 Do Q"
         objects.append(b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(stream), flate, stream))
         content = len(objects)
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [%s] /Contents %d 0 R "
-            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (media, content, font)
+            b"/Resources << /Font << /F1 %d 0 R >>%s >> >>" % (media, content, font, xobjects)
         )
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (pages, b" ".join(kids))
@@ -360,10 +368,10 @@ def many_pages(tmp_path: Path) -> Path:
 
 
 def broken_last_page(pages: int) -> bytes:
-    """`pages` pages, the last with a MediaBox that is not numbers (same length, so the
-    cross-reference offsets still hold)."""
-    head, box, tail = minimal_pdf(pages).rpartition(b"0 0 595 842")
-    return head + b"0 0 595 /xy" + tail
+    """`pages` pages, the last of which is not a page (same length, so the cross-reference
+    offsets still hold)."""
+    head, _, tail = minimal_pdf(pages).rpartition(b"/Type /Page /Parent")
+    return head + b"/Type /Xxxx /Parent" + tail
 
 
 def damaged_page(tmp_path: Path) -> Path:
@@ -417,6 +425,64 @@ def ruling_bomb(tmp_path: Path) -> Path:
     return path
 
 
+def png_header(width: int, height: int) -> bytes:
+    """A grayscale PNG that declares `width` × `height` pixels and holds almost none."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def image_bomb(tmp_path: Path) -> Path:
+    """A PNG attachment of 40,000 × 40,000 pixels (1.6 GB decoded) in 60 bytes."""
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png_header(40_000, 40_000))
+    return path
+
+
+def huge_image(tmp_path: Path) -> Path:
+    """An image attachment of 81 Mpx: more than MAX_DECODED_PIXELS."""
+    path = tmp_path / "huge.png"
+    path.write_bytes(png_header(9_000, 9_000))
+    return path
+
+
+def pdf_huge_image(tmp_path: Path) -> Path:
+    """A page whose one image declares 20,000 × 20,000 pixels (never decoded to find out)."""
+    image = (
+        b"<< /Type /XObject /Subtype /Image /Width 20000 /Height 20000 /ColorSpace /DeviceGray"
+        b" /BitsPerComponent 8 /Filter /DCTDecode /Length 4 >>\nstream\n\xff\xd8\xff\xd9"
+        b"\nendstream"
+    )
+    path = tmp_path / "huge-image.pdf"
+    path.write_bytes(minimal_pdf(1, text=None, image=image))
+    return path
+
+
+def scanned_ruling_bomb(tmp_path: Path) -> Path:
+    """A scanned page ruled every 10 px: 20,000 grid crossings for the image's table search."""
+    page = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(page)
+    for x in range(20, 1220, 10):
+        draw.line([(x, 20), (x, 1730)], fill=0, width=2)
+    for y in range(20, 1740, 10):
+        draw.line([(20, y), (1220, y)], fill=0, width=2)
+    path = tmp_path / "scanned-ruling-bomb.pdf"
+    page.save(path, "PDF", resolution=150)
+    return path
+
+
+CONTENT_MB = MAX_CONTENT_STREAM_BYTES // MB
+
 # name → (builder, the error it gets, or the warning when it is parsed)
 HOSTILE = {
     "encrypted": (encrypted_pdf, "encrypted PDF", None),
@@ -424,13 +490,21 @@ HOSTILE = {
     "zip-bomb": (zip_bomb, "refused: zip expands to 300 MB", None),
     "huge": (huge_file, "refused: file is 200 MB", None),
     "not-word": (not_word_zip, "not a Word document", None),
-    "stream-bomb": (stream_bomb, "refused: a PDF stream expands beyond 64 MB", None),
-    "damaged-page": (damaged_page, "damaged PDF: ", None),
+    "stream-bomb": (stream_bomb, f"refused: a PDF stream expands beyond {CONTENT_MB} MB", None),
+    "damaged-page": (damaged_page, None, "page 3 could not be read"),
     "html-as-pdf": (html_error_page, None, "template unknown"),
     "many-pages": (many_pages, None, f"only the first {MAX_PAGES} of {MAX_PAGES + 50} pages"),
     "scanned": (scanned_pdf, None, "scanned: no text layer"),
     "drawing-bomb": (drawing_bomb, None, f"page 1 skipped: more than {MAX_PAGE_OBJECTS} objects"),
     "ruling-bomb": (ruling_bomb, None, "page 1: too many ruling lines to look for tables"),
+    "image-bomb": (image_bomb, "refused: Image size (1600000000 pixels) exceeds limit", None),
+    "huge-image": (huge_image, None, "page 1 skipped: image of 81 Mpx (limit 50 Mpx)"),
+    "pdf-huge-image": (pdf_huge_image, None, "page 1 skipped: its images hold 400 Mpx"),
+    "scanned-ruling-bomb": (
+        scanned_ruling_bomb,
+        None,
+        "page 1: too many ruling lines to look for tables",
+    ),
 }
 
 
@@ -466,7 +540,8 @@ def test_pages_beyond_the_cap_are_never_read():
 
 def test_scanned_pdf_has_no_text_layer_and_no_template(tmp_path):
     parsed = parse_path(scanned_pdf(tmp_path))
-    assert "scanned: no text layer" in parsed["warnings"]
+    assert parsed["warnings"][0] == "scanned: no text layer, and OCR read no text"
+    assert parsed["ocr"]["pages"] == 1
     assert parsed["template"] is None
     assert parsed["applications"] == {} and parsed["active_disclosure"] == {}
 

@@ -5,16 +5,27 @@ import pytest
 from nianbao.demo import render
 from parsers import parse_bytes
 from parsers.layout import layout_from_text
-from tests.conftest import FIXTURES, assert_matches_expected, differences, load_expected
+from tests.conftest import (
+    FIXTURES,
+    NOT_PRINTED,
+    assert_matches_expected,
+    differences,
+    expected_as_printed,
+    load_expected,
+)
 
 SEEDS = sorted(FIXTURES.glob("seeds/*.txt"))
 
 
 @pytest.mark.parametrize("path", SEEDS, ids=[p.stem[:3] for p in SEEDS])
 def test_seed_reports_parse_to_their_expected_objects(path):
-    expected = load_expected(path.with_name(path.stem + ".expected.json"))
     parsed = parse_bytes(path.read_bytes(), str(path))
-    assert_matches_expected(parsed, expected)
+    assert_matches_expected(parsed, expected_as_printed(path))
+    for cell in NOT_PRINTED.get(path.stem, ()):
+        row, column = cell.split(".")[1:]
+        assert f"applications.{row}: 6 values where 7 belong; {column} taken as missing" in (
+            " ".join(parsed["warnings"])
+        )
 
 
 def _report(name: str) -> dict:
@@ -90,7 +101,9 @@ def test_units_signs_and_blank_markers():
     assert parsed["template"] == "2019" and parsed["year"] == 2020
 
 
-def test_misaligned_row_is_repaired_with_a_warning():
+def test_a_row_short_of_a_cell_keeps_it_null_with_a_warning():
+    """Six values where seven belong: the seventh is null, named in a warning, and the row's
+    total check cannot pass. (Before issue 12 the parser filled in the sum of the six.)"""
     report = _report(REAL["2021"])
     text = render.as_tab_rows(render.report_blocks(report))
     # Shift one row by an empty cell and lose its total: 6 values where 7 belong.
@@ -99,8 +112,15 @@ def test_misaligned_row_is_repaired_with_a_warning():
         "（一）予以公开\t\t5345\t129\t0\t41\t19\t14\t",
     )
     parsed = parse_bytes(text.encode(), "shifted.txt")
-    assert parsed["applications"]["granted"]["total"] == 5548  # the sum of the six
-    assert any("granted" in w and "6 values where 7 belong" in w for w in parsed["warnings"])
+    granted = parsed["applications"]["granted"]
+    assert granted["natural_person"] == 5345 and granted["other_org"] == 14
+    assert granted["total"] is None
+    assert "applications.granted: 6 values where 7 belong; total taken as missing" in " ".join(
+        parsed["warnings"]
+    )
+    checks = {c["name"]: c["ok"] for c in parsed["checks"]}
+    assert checks["row_total_granted"] is None
+    assert checks["processed_total_total"] is None
 
 
 def test_checks_report_tables_that_do_not_add_up():
@@ -121,7 +141,8 @@ def test_blank_tables_are_null_not_zero(fixtures):
     parsed = parse_bytes(path.read_bytes(), str(path))
     assert parsed["applications"]["new_received"]["total"] is None
     assert parsed["active_disclosure"]["procurement"] == {"projects": 1, "amount": 16}
-    assert all(c["ok"] is None for c in parsed["checks"])
+    sums = [c for c in parsed["checks"] if c["name"] != "template_rows_present"]
+    assert all(c["ok"] is None for c in sums)
 
 
 def test_sections_title_and_agency_of_a_broken_title(fixtures):
@@ -159,7 +180,9 @@ def test_layout_of_indented_cells_keeps_empty_cells():
 
 
 def test_differences_helper_sees_a_change():
-    assert differences({"a": {"b": 1}}, {"a": {"b": 2}}) == ["a.b: expected 2, parsed 1"]
+    expected = {"applications": {"granted": {"total": 2}}}
+    parsed = {"applications": {"granted": {"total": 1}}}
+    assert differences(parsed, expected) == ["applications.granted.total: expected 2, parsed 1"]
 
 
 def test_the_repository_carries_its_fixtures():

@@ -1,104 +1,124 @@
-"""The pdfminer.six and pdfplumber internals parsers.pdf relies on, where neither library has
-a public API for the bound it needs. pyproject.toml pins both to the releases checked here;
-when an upgrade moves one of these, its test fails and names the internal to look at."""
+"""What parsers.pdf relies on in pdfplumber, pdfminer.six and PDFium beyond their documented
+APIs. pyproject.toml pins the releases checked here; when an upgrade moves one of these, its
+test fails and names what to look at."""
 
 from __future__ import annotations
 
-import inspect
 import zlib
 
-import pdfminer.pdftypes
-import pdfplumber
-import pdfplumber.page
+import pypdfium2 as pdfium
 import pytest
-from pdfminer.converter import PDFPageAggregator
-from pdfminer.pdfpage import PDFPage
-from pdfminer.psparser import LIT
 
 from parsers import ParseError, parse_bytes
-from parsers.limits import MAX_STREAM_BYTES, BoundedZlib
-from parsers.pdf import _bounded_page_class, _PageTooBusy, bound_pdfminer_streams
+from parsers.limits import MAX_CONTENT_STREAM_BYTES, MB
+from parsers.pdf_streams import check_streams
+from parsers.pdfium_page import PdfiumPage
 from tests.conftest import FIXTURES
 
 HUAIAN = FIXTURES / "reports/huaian-2024.pdf"
 
 
-def first_page(pdf):
-    """pdfplumber's first page of `pdf`, as parsers.pdf builds it."""
-    return _bounded_page_class()(pdf, next(PDFPage.create_pages(pdf.doc)), page_number=1)
-
-
-def flate_stream(data: bytes) -> pdfminer.pdftypes.PDFStream:
-    return pdfminer.pdftypes.PDFStream({"Filter": LIT("FlateDecode")}, data)
-
-
-def test_pdfminer_inflates_streams_with_the_zlib_parsers_pdf_bounds():
-    bound_pdfminer_streams()
-    assert isinstance(getattr(pdfminer.pdftypes, "zlib", None), BoundedZlib), (
-        "pdfminer.pdftypes has no module-level `zlib` to replace any more: "
-        "parsers.pdf.bound_pdfminer_streams no longer bounds PDF streams"
-    )
-    inflate = zlib.compressobj(9)
-    bomb = b"".join(inflate.compress(bytes(1 << 20)) for _ in range(MAX_STREAM_BYTES >> 20))
-    bomb += inflate.compress(b"one byte too many") + inflate.flush()
+def huaian_page(number: int) -> PdfiumPage:
+    pdf = pdfium.PdfDocument(HUAIAN.read_bytes())
+    page = pdf[number - 1]
     try:
-        flate_stream(bomb).get_data()
-    except ParseError as error:
-        assert str(error).startswith("refused: a PDF stream expands beyond")
-    else:
-        pytest.fail(
-            "pdfminer.pdftypes.PDFStream.decode no longer inflates through the module-level "
-            "`zlib` that parsers.pdf replaces: a PDF stream bomb is not refused"
-        )
-    # What pdfminer does with a good stream and a truncated one is unchanged.
-    text = b"BT /F1 12 Tf (Hi) Tj ET\n" * 100
-    assert flate_stream(zlib.compress(text)).get_data() == text
-    cut = zlib.compress(text)[:-20]
-    assert flate_stream(cut).get_data() == zlib.decompressobj().decompress(cut), (
-        "pdfminer.pdftypes no longer recovers a truncated stream through zlib.decompressobj "
-        "(BoundedZlib.decompress raises zlib.error on truncation to send it there)"
-    )
-
-
-def test_pdfplumber_page_layout_is_what_parsers_pdf_overrides():
-    """parsers.pdf counts a page's objects by overriding pdfplumber's Page.layout with one
-    that runs pdfminer's interpreter with a counting PDFPageAggregatorWithMarkedContent."""
-    layout = inspect.getattr_static(pdfplumber.page.Page, "layout", None)
-    assert isinstance(layout, property), "pdfplumber.page.Page.layout is no longer a property"
-    assert "_layout" in pdfplumber.page.Page.cached_properties, (
-        "pdfplumber.page.Page no longer caches its layout in `_layout`: page.close() would "
-        "not free what parsers.pdf's BoundedPage.layout keeps"
-    )
-    device = getattr(pdfplumber.page, "PDFPageAggregatorWithMarkedContent", None)
-    assert device is not None and issubclass(device, PDFPageAggregator), (
-        "pdfplumber.page.PDFPageAggregatorWithMarkedContent, the device parsers.pdf counts "
-        "objects in, is gone"
-    )
-    for hook in ("render_char", "render_image", "paint_path"):
-        assert callable(getattr(device, hook, None)), f"pdfminer device hook {hook} is gone"
-
-    with pdfplumber.open(HUAIAN) as pdf:
-        page = first_page(pdf)
-        assert page.chars and hasattr(page, "_layout")
+        return PdfiumPage(page, number)
+    finally:
         page.close()
-        assert not hasattr(page, "_layout"), "pdfplumber Page.close() no longer frees _layout"
+        pdf.close()
 
 
-def test_pdfplumber_page_objects_come_through_the_counting_device(monkeypatch):
-    monkeypatch.setattr("parsers.pdf.MAX_PAGE_OBJECTS", 10)
-    with pdfplumber.open(HUAIAN) as pdf:
-        try:
-            first_page(pdf).objects  # noqa: B018 - parses the page
-        except _PageTooBusy:
-            return
-    pytest.fail(
-        "pdfplumber's Page.objects no longer come from Page.layout, which parsers.pdf "
-        "overrides to count them: a page drawing 150,000 lines is not stopped"
+def test_pdfplumber_finds_tables_on_pages_made_of_pdfium_chars_and_edges():
+    """pdfplumber's TableFinder is given a page that has only edges, chars and a bbox, and
+    each Table it finds is rebuilt over the chars inside it: Table.extract must read nothing
+    of its page but `chars`."""
+    tables = huaian_page(3).find_tables()  # a framed paragraph, then the 第二十条 table
+    assert len(tables) == 2, (
+        "pdfplumber.table.TableFinder no longer finds huaian's tables on page 3 from "
+        "PdfiumPage's edges: it reads more of a page than edges and bbox now"
     )
+    rows = tables[1].extract()
+    assert rows[0][0] == "第二十条 第（一）项", (
+        "pdfplumber.table.Table(page, cells).extract() no longer reads its text from "
+        f"page.chars alone (got {rows[0]!r})"
+    )
+
+
+def test_pdfplumber_groups_chars_into_words():
+    words = huaian_page(1).extract_words()
+    assert any("淮安市人民政府" in w["text"] for w in words), (
+        "pdfplumber.utils.extract_words(chars) no longer groups PDFium's chars into words"
+    )
+    assert {"text", "x0", "x1", "top", "bottom"} <= set(words[0])
+
+
+def lzw_run(total: int) -> bytes:
+    """A run of `total` spaces (rounded up to whole codes) in LZW as PDF writes it: 9-bit
+    codes that widen as the decoder's table grows (early change). Each code repeats one
+    more space than the last, up to the table's end."""
+    codes, size, next_code = [32], 1, 258
+    while size < total:
+        code = min(next_code, 4094)
+        codes.append(code)
+        size += code - 256
+        next_code += 1
+    assert size == total, "pick a total that whole codes make"
+    out, acc, bits, width, table = bytearray(), 0, 0, 9, 258
+
+    def emit(code: int) -> None:
+        nonlocal acc, bits
+        acc, bits = (acc << width) | code, bits + width
+        while bits >= 8:
+            bits -= 8
+            out.append((acc >> bits) & 0xFF)
+        acc &= (1 << bits) - 1
+
+    emit(256)  # clear
+    for k, code in enumerate(codes):
+        emit(code)
+        table += 1 if k else 0  # the decoder adds an entry from the second code on
+        width = 9 if table < 511 else 10 if table < 1023 else 11 if table < 2047 else 12
+    emit(257)  # end of data
+    return bytes(out + (bytes([(acc << (8 - bits)) & 0xFF]) if bits else b""))
+
+
+def stream_pdf(body: bytes, filters: bytes) -> bytes:
+    return (
+        b"%%PDF-1.4\n1 0 obj\n<< /Length %d /Filter %s >>\nstream\n" % (len(body), filters)
+        + body
+        + b"\nendstream\nendobj\n"
+    )
+
+
+def test_pdfminer_lzw_decoder_measures_lzw_streams():
+    """parsers.pdf_streams measures LZW streams with pdfminer.lzw.LZWDecoder(fp).run()."""
+    small = 1 + sum(range(2, 101))  # a space, then runs of 2..100
+    assert check_streams(stream_pdf(lzw_run(small), b"/LZWDecode")) == small, (
+        "pdfminer.lzw.LZWDecoder(fp).run() no longer yields the decoded bytes: "
+        "parsers.pdf_streams does not bound LZW streams"
+    )
+    bomb = lzw_run(1 + sum(range(2, 3839)) + 3838 * 3000)  # 10 KB that decode to 18 MB
+    with pytest.raises(ParseError, match="refused: a PDF stream expands beyond"):
+        check_streams(stream_pdf(bomb, b"/LZWDecode"))
+
+
+@pytest.mark.parametrize(
+    "filters, encode",
+    [
+        (b"/FlateDecode", lambda raw: zlib.compress(raw, 9)),
+        (b"[/ASCIIHexDecode /FlateDecode]", lambda raw: zlib.compress(raw, 9).hex().encode()),
+        (b"/RunLengthDecode", lambda raw: b"\x81 " * (len(raw) // 128) + b"\x80"),
+    ],
+)
+def test_streams_that_would_inflate_beyond_the_limit_are_refused(filters, encode):
+    bomb = encode(b" " * (MAX_CONTENT_STREAM_BYTES + MB))
+    with pytest.raises(ParseError, match=f"beyond {MAX_CONTENT_STREAM_BYTES // MB} MB"):
+        check_streams(stream_pdf(bomb, filters))
+    assert check_streams(stream_pdf(encode(b" " * MB), filters)) == MB
 
 
 def test_a_bug_in_reading_rows_is_not_called_a_damaged_pdf(monkeypatch):
-    """Only what goes wrong while pdfminer reads the bytes is the file's fault."""
+    """Only what goes wrong while PDFium reads the bytes is the file's fault."""
 
     def broken(*args, **kwargs):
         raise KeyError("a bug in parsers.pdf_rows")

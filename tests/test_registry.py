@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from archive.columns import record_column
+from archive.database import close_database, open_database
 from crawler.registry import (
     LEVELS,
     PROVINCES,
@@ -105,12 +107,15 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def test_nianbao_portals_lists_every_portal_and_sums_up_by_level():
-    result = subprocess.run(
-        [NIANBAO, "portals"], capture_output=True, text=True, timeout=60, check=True
-    )
+def portals_output(data: Path) -> str:
+    command = [NIANBAO, "portals", "--data", str(data)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout
+
+
+def test_nianbao_portals_lists_every_portal_and_sums_up_by_level(tmp_path):
+    stdout = portals_output(tmp_path)
     portals = load_portals()
-    lines = result.stdout.splitlines()
+    lines = stdout.splitlines()
     listing = lines[1 : 1 + len(portals)]
     assert [line.split()[0] for line in listing] == [p.name for p in portals]
     # aligned: every title starts in the header's TITLE column, CJK counted double width
@@ -118,7 +123,7 @@ def test_nianbao_portals_lists_every_portal_and_sums_up_by_level():
     for line, portal in zip(listing, portals, strict=True):
         assert width(line[: line.index(portal.title, 20)]) == title_at, line
     harbin = next(line for line in listing if line.startswith("harbin "))
-    assert harbin.split()[1:7] == ["prefecture", "1", "1", "0", "yes", "no"]
+    assert harbin.split()[1:9] == ["prefecture", "1", "1", "0", "yes", "no", "0", "-"]
     # the summary: one row per level, each portal counted once by what a crawl starts from
     rows = {row[0]: row[1:] for row in map(str.split, lines[len(portals) + 1 :]) if row}
     for level in LEVELS:
@@ -129,11 +134,29 @@ def test_nianbao_portals_lists_every_portal_and_sums_up_by_level():
             sum(bool(p.inferred_columns and not p.columns) for p in at_level),
             sum(bool(p.home and not p.columns + p.inferred_columns) for p in at_level),
             sum(not p.entry_points() for p in at_level),
+            0,  # FOUND: no crawl has found a column yet
         ]
         assert [int(n) for n in rows[level]] == expected, level
     assert int(rows["all"][0]) == len(portals)
-    reached = re.search(r"Provinces reachable: (\d+) of 31", result.stdout)
+    reached = re.search(r"Provinces reachable: (\d+) of 31", stdout)
     assert reached and int(reached.group(1)) >= 24
+
+
+def test_nianbao_portals_shows_the_columns_crawls_found_and_when_they_last_listed_reports(
+    tmp_path,
+):
+    db = open_database(tmp_path / "nianbao.db")
+    column = "http://www.harbin.gov.cn/haerbin/c104569/nb.shtml"
+    record_column(db, "harbin", column, "2026-11-02T03:15:00+00:00", 12, found_by="registry")
+    record_column(db, "harbin", column, "2026-11-09T03:15:00+00:00", 0)  # listed none since
+    close_database(db)
+    lines = portals_output(tmp_path).splitlines()
+    harbin = next(line for line in lines if line.startswith("harbin "))
+    assert harbin.split()[7:9] == ["1", "2026-11-02"]
+    level = next(line for line in lines if line.startswith("prefecture "))
+    assert level.split()[-1] == "0"  # it lists no reports now: the next crawl looks again
+    listed = [line.split() for line in lines if column in line]
+    assert listed == [["harbin", "0", "2026-11-02", column, "(registry)"]]
 
 
 class Site(FlakyColumn):
@@ -192,7 +215,9 @@ def test_crawl_all_starts_at_columns_else_the_home_page(site, tmp_path):
         registry, tmp_path / "data", all_portals=True, settings=FAST | {"LOG_LEVEL": "INFO"}
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert sorted(set(Site.asked) - {"/robots.txt"}) == ["/home/", "/inferred/", "/seen/"]
+    # the columns list no reports here: the crawl looks for them from the home page too
+    asked = sorted(set(Site.asked) - {"/robots.txt"})
+    assert asked == ["/cols-home/", "/home/", "/inferred/", "/seen/"]
     runs = query(tmp_path / "data", "select portal from crawl_runs order by portal")
     assert runs == [("cols",), ("home",)]
 

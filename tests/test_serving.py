@@ -14,7 +14,7 @@ from archive.lock import crawl_lock
 from archive.warc import WarcArchive
 from tests.conftest import FIXTURES, NIANBAO
 from tests.sample_archive import DOCUMENTS, write_sample_archive
-from tests.test_datasette import free_port
+from tests.serving import serving
 
 COUNT = "/nianbao.json?sql=select+count(*)+as+n+from+reports&_shape=array"
 
@@ -30,58 +30,42 @@ def poll(base: str, stop: threading.Event, seen: list) -> None:
         time.sleep(0.02)
 
 
-def serve(data, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [NIANBAO, "serve", "--data", str(data), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise AssertionError("datasette did not start")
-
-
 def test_a_build_while_datasette_serves_answers_every_request_old_data_then_new(tmp_path):
     write_sample_archive(tmp_path)
     build(tmp_path)
-    server = serve(tmp_path, free_port())
-    base = f"http://127.0.0.1:{server.args[-1]}"
     stop, seen = threading.Event(), []
-    reader = threading.Thread(target=poll, args=(base, stop, seen))
-    reader.start()
-    try:
-        # One more report archived, then a rebuild from the archive, all while being read.
-        archive = WarcArchive(tmp_path / "warc", prefix="later")
-        url = "http://portal.test/nianbao/later/000.txt"
-        text = (FIXTURES / "seeds" / "000_bd46ccaa43edb311.txt").read_bytes()
-        archive.write(url, 200, "OK", [("Content-Type", "text/plain; charset=utf-8")], text,
-                      annotations={"Role": "document", "Page": url})  # fmt: skip
-        archive.close()
-        while len(seen) < 5:
-            time.sleep(0.05)
-        rebuilt = subprocess.run(
-            [NIANBAO, "build", "--data", str(tmp_path)], capture_output=True, text=True
-        )
-        assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
-        done = len(seen)
-        while len(seen) < done + 5:
-            time.sleep(0.05)
-    finally:
-        stop.set()
-        reader.join(60)
-        server.terminate()
-        server.wait(10)
+    with serving(tmp_path) as base:
+        reader = threading.Thread(target=poll, args=(base, stop, seen))
+        reader.start()
+        try:
+            add_a_report(tmp_path)
+            while len(seen) < 5:
+                time.sleep(0.05)
+            rebuilt = subprocess.run(
+                [NIANBAO, "build", "--data", str(tmp_path)], capture_output=True, text=True
+            )
+            assert rebuilt.returncode == 0, rebuilt.stderr[-2000:]
+            done = len(seen)
+            while len(seen) < done + 5:
+                time.sleep(0.05)
+        finally:
+            stop.set()
+            reader.join(60)
     old, new = len(DOCUMENTS), len(DOCUMENTS) + 1
     assert [n for n in seen if not isinstance(n, int)] == []  # every request answered
     first_new = seen.index(new)
     assert set(seen[:first_new]) == {old} and set(seen[first_new:]) == {new}, seen
     assert first_new >= 5  # the old data was served while the build ran
+
+
+def add_a_report(data) -> None:
+    """One more report archived, for the next build to find."""
+    archive = WarcArchive(data / "warc", prefix="later")
+    url = "http://portal.test/nianbao/later/000.txt"
+    text = (FIXTURES / "seeds" / "000_bd46ccaa43edb311.txt").read_bytes()
+    headers = [("Content-Type", "text/plain; charset=utf-8")]
+    archive.write(url, 200, "OK", headers, text, annotations={"Role": "document", "Page": url})
+    archive.close()
 
 
 def test_a_build_waits_for_no_crawl(tmp_path):

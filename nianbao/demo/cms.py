@@ -253,14 +253,6 @@ def notice_body(title: str, day: str) -> str:
     )
 
 
-def simple_page(title: str, links: dict[str, str]) -> bytes:
-    items = "".join(f'<li><a href="{href}">{esc(text)}</a></li>' for text, href in links.items())
-    return (
-        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{esc(title)}</title></head>'
-        f"<body><h1>{esc(title)}</h1><ul>{items}</ul></body></html>"
-    ).encode()
-
-
 # ------------------------------------------------------------------ URLs and list pages
 
 

@@ -41,6 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from nianbao.demo.chrome import demo_site_pages
 from nianbao.demo.cms import (
     ARTICLE_TYPES,
     ATTACHMENT_TYPES,
@@ -62,11 +63,10 @@ from nianbao.demo.cms import (
     live_chrome,
     notice_body,
     plain_article,
-    simple_page,
     urls,
 )
 from nianbao.demo.render import seed_html
-from nianbao.demo.server import Answer, QuietServer, conditional_answer
+from nianbao.demo.server import Answer, Served, conditional_answer
 from nianbao.demo.word import seed_docx, stable_zip
 
 DEFAULT_DOCUMENTS = Path(__file__).resolve().parent / "documents"
@@ -114,7 +114,15 @@ class Placement:
     title: str
     date: str
     format: str = "html"  # html: wrapped in the portal's article page; raw: served as is; pdf/docx
+    # Text replacements that make another report of the file (each must occur in it).
+    edits: tuple[tuple[str, str], ...] = ()
 
+
+SECOND_YEAR = (
+    ("2019年", "2020年"),
+    ("发布时间:2020-01-14", "发布时间:2021-01-12"),
+    ("二、上年结转政府信息公开申请数量\n0\n0\n0\n0\n0\n0\n0", "二、上年结转政府信息公开申请数量\n2\n0\n0\n0\n0\n0\n2"),
+)  # fmt: skip
 
 # Titles are the documents' own; the dates are when such reports are published (Jan-Mar).
 # Seeds 002 and 003 appear twice, as an HTML page on one portal and as a DOCX attachment on
@@ -131,6 +139,9 @@ CATALOGUE = (
     Placement("plain", "shanghai-office-2019.html", "2019年上海市人民政府办公厅政府信息公开工作年度报告", "2020-01-31"),
     Placement("plain", "003_8e92e5233c244faa.txt", "北京市大兴区西红门镇人民政府2020年政府信息公开工作年度报告", "2021-01-25"),
     Placement("plain", "002_f2f902bb0c6bb4fe.txt", "索镇人民政府2020年度政府信息公开工作年度报告", "2021-01-19", "docx"),
+    # The next year of 清流镇 (seed 001, 2019): its 上年结转 says 2 where the 2019 report
+    # carried 0 forward, the mismatch the cross-year checks are there to show.
+    Placement("hanweb", "001_24548c9bc9871823.txt", "安岳县清流镇人民政府2020年政府信息公开工作年度报告", "2021-01-12", edits=SECOND_YEAR),
 )  # fmt: skip
 
 # Articles in the same lists that are not reports, though some look close.
@@ -177,7 +188,7 @@ def revised(body: bytes, content_type: str, revision: int) -> bytes:
 # ------------------------------------------------------------------ the portal
 
 
-class DemoPortal:
+class DemoPortal(Served):
     """Three mock 年报 columns on one local HTTP server; see the module docstring."""
 
     def __init__(
@@ -204,8 +215,6 @@ class DemoPortal:
         self._published: dict[str, list[tuple[str, str, str, str]]] = {k: [] for k in KINDS}
         self._next_id = {"trs": 105580, "hanweb": 90, "plain": 1001}
         self._revision = 0
-        self._server: QuietServer | None = None
-        self._thread: threading.Thread | None = None
         self._build()
 
     # ---------------------------------------------------------- public API
@@ -214,6 +223,11 @@ class DemoPortal:
     def base_url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def home_url(self) -> str:
+        """The home page: a crawl started here finds the columns by the site's navigation."""
+        return f"{self.base_url}/"
 
     @property
     def column_urls(self) -> dict[str, str]:
@@ -239,31 +253,6 @@ class DemoPortal:
                 ]
                 for kind, published in self._published.items()
             }
-
-    def start(self) -> DemoPortal:
-        self._server = QuietServer((self.host, self.port), self)
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        self._server.close_connections()
-        if self._thread:
-            self._thread.join(timeout=5)
-        self._server = self._thread = None
-
-    def __enter__(self) -> DemoPortal:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def touch(self, path: str, new_body: bytes | None = None) -> None:
         """Change the document at path: new bytes (given, or a harmless edit), a later date."""
@@ -349,6 +338,10 @@ class DemoPortal:
     def _place(self, placement: Placement) -> None:
         path = self.documents_dir / placement.file
         data = path.read_bytes()
+        for old, new in placement.edits:
+            if old.encode() not in data:
+                raise ValueError(f"{path}: catalogue edit {old!r} not found")
+            data = data.replace(old.encode(), new.encode())
         fmt, charset = placement.format, True
         if fmt == "raw":
             content: str | bytes = data
@@ -436,24 +429,18 @@ class DemoPortal:
         )
 
     def _add_site_pages(self) -> None:
-        """robots.txt, the 瑞数 script, and the navigation pages the lists link to."""
+        """robots.txt, the 瑞数 script, and the site around the columns: a home page whose
+        navigation leads to them (首页 → 政务公开 → 政府信息公开年报, or one step further), a
+        专题 page linked from a banner, and the news, services and interaction a crawler must
+        leave alone."""
         stamp = epoch("2025-01-01")
         self._resources["/robots.txt"] = Resource(ROBOTS, "text/plain", stamp)
         self._resources["/abc/def.js"] = Resource(
             b"/* rotating-cookie bootstrap */", "application/javascript", stamp
         )
-        home = {"政府信息公开年报（TRS WCM）": f"{TRS_COLUMN}index.html"}
-        home["政府信息公开年报（Hanweb jcms）"] = f"/col/col{HANWEB_COLUMN}/index.html"
-        home["政府信息公开年报（列表）"] = f"{PLAIN_COLUMN}list.html"
-        self._resources["/"] = Resource(simple_page("演示门户", home), HTML_UTF8, stamp)
-        for path, title in (
-            ("/zwgk/", "政务公开"),
-            ("/xxgk/", "政务公开"),
-            ("/lxwm/", "联系我们"),
-            ("/col/col1001/index.html", "政务公开"),
-            ("/col/col1099/index.html", "联系我们"),
-        ):
-            self._resources[path] = Resource(simple_page(title, {"首页": "/"}), HTML_UTF8, stamp)
+        reports = [(title, page) for kind in KINDS for title, page, _, _ in self._published[kind]]
+        for path, page in demo_site_pages(reports).items():
+            self._resources[path] = Resource(page, HTML_UTF8, stamp)
 
     # ---------------------------------------------------------- answering requests
 
@@ -534,7 +521,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(
             f"demo portal: cannot listen on {args.host}:{args.port}: {error}"
         ) from None
-    print(f"demo portal at {portal.base_url}/ (Ctrl-C stops it)", flush=True)
+    print(f"demo portal at {portal.home_url} (Ctrl-C stops it)", flush=True)
     for kind, url in portal.column_urls.items():
         print(f"  {kind:<7} {url}  ({len(portal.reports[kind])} reports)", flush=True)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as cleanly as Ctrl-C

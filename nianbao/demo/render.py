@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from parsers.form_labels import ACTIVE_FIELD_LABELS, ACTIVE_ITEM_LABELS
 from parsers.template import (
     ACTIVE_FIELDS,
     APPLICANT_COLUMNS,
@@ -160,29 +161,8 @@ def columnar_rows(run: list[str]) -> list[list[str]]:
 
 # ------------------------------------------------------------------ report values → blocks
 
-ACTIVE_LABELS = {
-    "regulations": "规章",
-    "normative_documents": {"2019": "规范性文件", "2021": "行政规范性文件"},
-    "licensing": "行政许可",
-    "other_services": "其他对外管理服务事项",
-    "punishment": "行政处罚",
-    "coercion": "行政强制",
-    "fees": "行政事业性收费",
-    "procurement": "政府集中采购",
-}
-FIELD_HEADERS = {
-    "new_made": "本年新制作数量",
-    "new_published": "本年新公开数量",
-    "total_published": "对外公开总数量",
-    "previous_year": "上一年项目数量",
-    "change": "本年增/减",
-    "decisions": "处理决定数量",
-    "projects": "采购项目数量",
-    "amount": "采购总金额",
-    "issued": "本年制发件数",
-    "repealed": "本年废止件数",
-    "in_force": "现行有效件数",
-}
+# The form's column headers (parsers.form_labels); the 2019 form heads procurement's money so.
+FIELD_HEADERS = {**ACTIVE_FIELD_LABELS, "amount": "采购总金额"}
 # The 2021 form heads some items with one column of its own.
 HEADERS_2021 = {
     "licensing": "本年处理决定数量",
@@ -271,8 +251,7 @@ def active_tables(report: dict) -> list[Table]:
             [Cell(("信息内容",), colspan=2), *(Cell((h,)) for h in headers)],
         ]
         for item in items:
-            label = ACTIVE_LABELS[item]
-            label = label[template] if isinstance(label, dict) else label
+            label = ACTIVE_ITEM_LABELS[template][item]
             added = [e for e in extras if e["parent"] == item]
             if not added:
                 values = report["active_disclosure"][item]

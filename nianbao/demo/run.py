@@ -75,13 +75,16 @@ def run_demo(
         raise DemoError(str(error)) from None
     fresh_demo_directory(data_dir)
     with DemoPortal(host=host, port=portal_port) as portal:
-        echo(f"demo portal: {portal.base_url}/ (TRS, Hanweb and plain-list 年报 columns)")
-        start_urls = [a for url in portal.column_urls.values() for a in ("--start-url", url)]
+        echo(f"demo portal: {portal.home_url} (TRS, Hanweb and plain-list 年报 columns)")
+        # From the home page, as a person would: the crawl finds the columns by the site's
+        # navigation (首页 → 政务公开 → 政府信息公开年报) and the 专题 page by its banner.
+        start_urls = ["--start-url", portal.home_url]
         settings = setting_args(DEMO_CRAWL_SETTINGS)
         data = ["--data", str(data_dir)]
         echo(
-            "crawling it: every response is archived to WARC; the portal sets the traps real "
-            "ones set (a 404, a 412 anti-bot page, an off-site redirect, an endless pager)"
+            "crawling it from its home page: every response is archived to WARC; the portal sets "
+            "the traps real ones set (news and services to stay out of, a 404, a 412 anti-bot "
+            "page, an off-site redirect, an endless pager)"
         )
         run(nianbao_command("crawl", *start_urls, "--portal", "demo", *data, *settings), "crawl")
         echo("building the database from the archive ...")

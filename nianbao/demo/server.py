@@ -14,7 +14,7 @@ import threading
 import time
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, Self
 
 
 class Answer(NamedTuple):
@@ -27,7 +27,8 @@ class Site(Protocol):
     """What the server asks of the site it serves."""
 
     latency: float  # seconds to wait before answering (a slow portal)
-    gzip: bool  # compress text answers for clients that accept gzip, as nginx's gzip on does
+    # optional: `gzip = True` compresses text answers for clients that accept gzip, as
+    # nginx's `gzip on` does
 
     def record(self, method: str, target: str, headers: dict) -> None: ...
 
@@ -148,7 +149,7 @@ class PortalHandler(BaseHTTPRequestHandler):
         if self.site.latency:
             time.sleep(self.site.latency)
         answer = self.site.answer(method, self.path, headers, payload)
-        if self.site.gzip:
+        if getattr(self.site, "gzip", False):
             answer = gzipped(answer, headers)
         self.send_response(answer.status)
         for name, value in answer.headers.items():
@@ -163,3 +164,38 @@ class PortalHandler(BaseHTTPRequestHandler):
 def handler_for(site: Site) -> type[PortalHandler]:
     """A handler class bound to one site (http.server makes a handler per request)."""
     return type("Handler", (PortalHandler,), {"site": site})
+
+
+class Served:
+    """start() / stop() and `with` for a site served on (host, port) in a thread of its own;
+    port 0 takes a free one, which start() records."""
+
+    host = "127.0.0.1"
+    port = 0
+    _server: QuietServer | None = None
+    _thread: threading.Thread | None = None
+
+    def start(self) -> Self:
+        self._server = QuietServer((self.host, self.port), self)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        self._server.close_connections()
+        if self._thread:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

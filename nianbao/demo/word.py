@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -96,3 +97,38 @@ def office_convert(paths: list[Path], target: str, outdir: Path) -> list[Path]:
         timeout=120,
     )
     return [outdir / f"{p.stem}.{target}" for p in paths]
+
+
+def sheet_cells(blocks: list[Block]) -> Iterator[tuple[int, int, int, int, str]]:
+    """(row, column, rows spanned, columns spanned, text) of blocks laid out on a sheet, the way
+    a body attaches its tables in Excel: a paragraph a one-cell row, a table its grid."""
+    row = 0
+    for block in blocks:
+        if isinstance(block, str):
+            if block.strip():
+                yield row, 0, 1, 1, block
+                row += 1
+            continue
+        for r, column, cell in block.grid():
+            yield row + r, column, cell.rowspan, cell.colspan, cell.text
+        row += len(block.rows)
+
+
+def xlsx_bytes(blocks: list[Block]) -> bytes:
+    """Blocks as an .xlsx workbook (openpyxl), merged cells merged."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row, column, rows, columns, text in sheet_cells(blocks):
+        sheet.cell(row + 1, column + 1, text)
+        if rows > 1 or columns > 1:
+            sheet.merge_cells(
+                start_row=row + 1,
+                start_column=column + 1,
+                end_row=row + rows,
+                end_column=column + columns,
+            )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,110 @@
+"""Pages served again from memory until the database changes.
+
+A facet over the whole of a national `applications` table (10 million rows) is a scan SQLite
+cannot make in under a second, and every table page counts its rows. The archive changes once
+a week (a crawl or a build); between two changes the same page is the same bytes. So GET pages
+are kept, keyed by their URL and the size and time of the database files (the file and its
+write-ahead log: a commit changes one of them), and the pages a newcomer opens first — each
+table with the facets metadata.yml gives it — are made once when the server starts.
+
+Not kept: requests with a cookie (an actor may see other pages), `Cache-Control: no-cache`
+(a reader or the bench asking for a fresh page), responses that set a cookie, streamed or
+large responses, errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import OrderedDict
+from pathlib import Path
+
+MAX_PAGES = 256
+MAX_BYTES = 2_000_000  # a page larger than this is made again each time
+
+
+def database_version(paths: list[str]) -> tuple:
+    """What changes when any of the database files is written."""
+    version = []
+    for path in paths:
+        for name in (path, path + "-wal"):
+            try:
+                stat = os.stat(name)
+            except FileNotFoundError:
+                continue
+            version.append((name, stat.st_size, stat.st_mtime_ns))
+    return tuple(version)
+
+
+class PageCache:
+    """ASGI middleware around Datasette (the plugin's asgi_wrapper)."""
+
+    def __init__(self, app, datasette):
+        self.app = app
+        self.datasette = datasette
+        self.pages: OrderedDict[tuple, list[dict]] = OrderedDict()
+        self.warmed: tuple | None = None
+        self.tasks: set[asyncio.Task] = set()
+
+    def _version(self) -> tuple:
+        paths = [db.path for db in self.datasette.databases.values() if db.path]
+        return database_version(paths)
+
+    @staticmethod
+    def cacheable(scope) -> bool:
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return False
+        if scope["path"].startswith("/-/"):
+            return False
+        headers = dict(scope.get("headers") or [])
+        if b"cookie" in headers or b"no-cache" in headers.get(b"cache-control", b""):
+            return False
+        return b"_stream" not in scope.get("query_string", b"")
+
+    async def __call__(self, scope, receive, send):
+        if not self.cacheable(scope):
+            return await self.app(scope, receive, send)
+        version = self._version()
+        if version != self.warmed:  # started, or the database changed: make the first pages
+            self.warmed = version
+            task = asyncio.get_running_loop().create_task(warm(self.datasette))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        key = (scope["path"], scope.get("query_string", b""), version)
+        if key in self.pages:
+            self.pages.move_to_end(key)
+            for message in self.pages[key]:
+                await send(message)
+            return
+        messages: list[dict] = []
+        size = 0
+
+        async def keep(message):
+            nonlocal size
+            messages.append(message)
+            size += len(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, keep)
+        start = messages[0] if messages else {}
+        sets_cookie = any(name.lower() == b"set-cookie" for name, _ in start.get("headers", []))
+        if start.get("status") == 200 and size <= MAX_BYTES and not sets_cookie:
+            self.pages[key] = messages
+            while len(self.pages) > MAX_PAGES:
+                self.pages.popitem(last=False)
+
+
+async def warm(datasette) -> None:
+    """Make each table's default page once, in the background, so no reader waits for it."""
+    for name, database in datasette.databases.items():
+        if not database.path or not Path(database.path).exists():
+            continue
+        hidden = set(await database.hidden_table_names())
+        for table in await database.table_names():
+            if table in hidden:
+                continue
+            try:
+                await datasette.client.get(datasette.urls.table(name, table))
+            except Exception:  # a page that fails here fails for the reader too, and says why
+                continue
+            await asyncio.sleep(0)

@@ -1,0 +1,254 @@
+"""Degrade reports the ways real ones are, and score the parser on what comes out.
+
+Real 年报 are published with lost glyphs (`2.其他法律行政止公开`), OCR look-alikes (`子以公开`),
+spaces inside words, full-width digits, and as portal copies converted to traditional
+characters. The parser is judged on held-out reports degraded these ways, so the tests
+degrade the fixtures the same ways, with a fixed seed:
+
+- `drop`: one character removed from a third of the labels (any position);
+- `lookalike`: one character swapped for its look-alike in a third of the labels;
+- `spaces`: spaces put inside a third of the labels;
+- `fullwidth`: ASCII digits and punctuation made full-width, in every cell;
+- `traditional`: the whole text converted to traditional characters (OpenCC s2t or s2twp);
+- `all`: every one of them.
+
+A label is a cell (a line, a tab-separated cell, an HTML text node) that is not a value:
+value cells keep their numbers (only `fullwidth` touches them, and the parser must read
+`１２` as 12). Titles and headings are labels too.
+
+    python -m tests.degrade [--seed N] [--kinds drop,all] [--verbose]
+
+prints the cells scored right for each kind over the seeds, the HTML reports and the PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib.util
+import random
+import re
+import zlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from parsers.formats import layout_from_bytes
+from parsers.html import decode_html
+from parsers.layout import Cell, Layout
+from parsers.report import build_report
+from parsers.values import is_value
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+KINDS = ("drop", "lookalike", "spaces", "fullwidth", "traditional")
+RATE = 1 / 3  # the share of labels a per-label degradation hits
+
+# OCR confusions, both ways: each character may be read as any other of its group.
+LOOKALIKE_GROUPS = ("子予", "己已巳", "末未", "士土", "曰日", "人入", "0O", "1l")
+LOOKALIKES = {c: group.replace(c, "") for group in LOOKALIKE_GROUPS for c in group}
+FULLWIDTH = str.maketrans(
+    {c: chr(ord(c) + 0xFEE0) for c in "0123456789.,:;()/%+-"} | {" ": "\u3000"}
+)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@functools.cache
+def _opencc(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+class Degrader:
+    """Degrades the label cells of one document; random but fixed by seed and name."""
+
+    def __init__(self, kinds: Iterable[str], seed: int, name: str = "") -> None:
+        self.kinds = set(KINDS if "all" in kinds else kinds)
+        unknown = self.kinds - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown degradation: {', '.join(sorted(unknown))}")
+        self.rng = random.Random(seed * 1_000_003 + zlib.crc32(name.encode()))
+        self.config = self.rng.choice(("s2t", "s2twp"))
+
+    def cell(self, text: str) -> str:
+        """One cell's text: a label gets the per-label degradations, every cell full width."""
+        if _CJK.search(text) and not is_value(text):
+            text = self.label(text)
+        if "fullwidth" in self.kinds:
+            text = text.translate(FULLWIDTH)
+        return text
+
+    def label(self, text: str) -> str:
+        rng = self.rng
+        if "drop" in self.kinds and rng.random() < RATE:
+            positions = [i for i, c in enumerate(text) if not c.isspace()]
+            if len(positions) > 1:
+                i = rng.choice(positions)
+                text = text[:i] + text[i + 1 :]
+        if "lookalike" in self.kinds and rng.random() < RATE:
+            positions = [i for i, c in enumerate(text) if c in LOOKALIKES]
+            if positions:
+                i = rng.choice(positions)
+                text = text[:i] + rng.choice(LOOKALIKES[text[i]]) + text[i + 1 :]
+        if "spaces" in self.kinds and rng.random() < RATE and len(text) > 1:
+            for _ in range(rng.randint(1, 2)):
+                i = rng.randint(1, len(text) - 1)
+                text = text[:i] + rng.choice((" ", "\u3000")) + text[i:]
+        return text
+
+    def whole(self, text: str) -> str:
+        """The whole document's text, as a portal's traditional-character copy serves it."""
+        if "traditional" in self.kinds:
+            text = _opencc(self.config).convert(text)
+        return text
+
+
+def degrade_text(text: str, degrader: Degrader) -> str:
+    """Flattened text: every tab-separated cell of every line."""
+    lines = ["\t".join(degrader.cell(c) for c in line.split("\t")) for line in text.split("\n")]
+    return degrader.whole("\n".join(lines))
+
+
+# Markup whose text is not the page's: left as it is.
+_OPAQUE = re.compile(
+    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--.*?-->|<[^>]*>", re.I | re.S
+)
+_ENTITY = re.compile(r"(&#?\w+;)")
+
+
+def degrade_html(data: bytes, degrader: Degrader) -> bytes:
+    """An HTML page: every text node, entities left whole; the result is UTF-8 like its source."""
+    html = decode_html(data)
+    out: list[str] = []
+    position = 0
+    for match in _OPAQUE.finditer(html):
+        out.append(_degrade_node(html[position : match.start()], degrader))
+        out.append(match.group())
+        position = match.end()
+    out.append(_degrade_node(html[position:], degrader))
+    return degrader.whole("".join(out)).encode("utf-8")
+
+
+def _degrade_node(text: str, degrader: Degrader) -> str:
+    if not text.strip():
+        return text
+    parts = _ENTITY.split(text)
+    return "".join(p if _ENTITY.fullmatch(p) else _degrade_lines(p, degrader) for p in parts)
+
+
+def _degrade_lines(text: str, degrader: Degrader) -> str:
+    return "\n".join(degrader.cell(line) if line.strip() else line for line in text.split("\n"))
+
+
+def degrade_layout(layout: Layout, degrader: Degrader) -> Layout:
+    """A document already read (a PDF): every cell, and the titles its metadata gave."""
+    rows = [
+        [Cell(degrader.whole(degrader.cell(c.text)), c.col, c.span) for c in row]
+        for row in layout.rows
+    ]
+    titles = [degrader.whole(degrader.cell(t)) for t in layout.titles]
+    return Layout(rows=rows, titles=titles, warnings=list(layout.warnings))
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def documents() -> list[Path]:
+    """The fixtures the degraded score covers: seeds, HTML reports and the text-layer PDF."""
+    reports = FIXTURES / "reports"
+    return (
+        sorted((FIXTURES / "seeds").glob("*.txt"))
+        + sorted(reports.glob("*.html"))
+        + sorted(reports.glob("*.pdf"))
+    )
+
+
+def expected_for(path: Path) -> dict:
+    import json
+
+    return json.loads(path.with_name(path.stem + ".expected.json").read_text(encoding="utf-8"))
+
+
+def parse_degraded(
+    path: Path, kinds: Iterable[str], seed: int, layouts: dict | None = None
+) -> dict:
+    """The parsed report of `path` degraded by `kinds`; `layouts` caches PDFs already read."""
+    degrader = Degrader(kinds, seed, path.name)
+    data = path.read_bytes()
+    if path.suffix == ".txt":
+        return _parse(degrade_text(data.decode("utf-8"), degrader).encode("utf-8"), path)
+    if path.suffix == ".html":
+        return _parse(degrade_html(data, degrader), path)
+    layouts = {} if layouts is None else layouts
+    if path not in layouts:
+        layouts[path] = layout_from_bytes(data, str(path))[0]
+    return build_report(degrade_layout(layouts[path], degrader), str(path))
+
+
+def _parse(data: bytes, path: Path) -> dict:
+    from parsers import parse_bytes
+
+    return parse_bytes(data, str(path))
+
+
+def _scorer() -> Callable:
+    """score() of the shared scoring tool, the one `make`-less users run by hand."""
+    spec = importlib.util.spec_from_file_location(
+        "score_reports", FIXTURES / "tools" / "score_reports.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.score
+
+
+def unnamed_missing_rows(parsed: dict, expected: dict) -> list[str]:
+    """Rows the report prints (non-null expected) that came out all null without being named
+    in missing_rows: the silent losses the parser must never have."""
+    named = set(parsed.get("missing_rows") or [])
+    silent = []
+    for section in ("active_disclosure", "applications", "review_litigation"):
+        for key, want in (expected.get(section) or {}).items():
+            got = (parsed.get(section) or {}).get(key) or {}
+            printed = any(v is not None for v in want.values())
+            lost = all(v is None for v in got.values())
+            if printed and lost and f"{section}.{key}" not in named:
+                silent.append(f"{section}.{key}")
+    return silent
+
+
+def score_kind(kinds: Iterable[str], seed: int, layouts: dict | None = None) -> dict:
+    """Cells right and total over every document, the differences, and unnamed lost rows."""
+    score = _scorer()
+    result = {"correct": 0, "total": 0, "diffs": [], "silent": []}
+    for path in documents():
+        parsed = parse_degraded(path, kinds, seed, layouts)
+        expected = expected_for(path)
+        correct, total, diffs = score(expected, parsed)
+        result["correct"] += correct
+        result["total"] += total
+        result["diffs"] += [f"{path.name}: {d}" for d in diffs]
+        result["silent"] += [f"{path.name}: {r}" for r in unnamed_missing_rows(parsed, expected)]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, action="append", help="repeatable; default 0")
+    parser.add_argument("--kinds", default=",".join((*KINDS, "all")))
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    layouts: dict = {}
+    for kind in args.kinds.split(","):
+        for seed in args.seed or [0]:
+            r = score_kind([kind], seed, layouts)
+            pct = 100 * r["correct"] / r["total"]
+            print(
+                f"{kind:12} seed {seed:3}: cells {r['correct']}/{r['total']} ({pct:.2f}%), "
+                f"rows lost unnamed: {len(r['silent'])}"
+            )
+            if args.verbose:
+                for line in r["diffs"] + r["silent"]:
+                    print("   ", line)
+
+
+if __name__ == "__main__":
+    main()

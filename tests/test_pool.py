@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 import shutil
 import signal
 import subprocess
@@ -143,3 +145,26 @@ def test_an_interrupted_conversion_leaves_no_libreoffice_behind(tmp_path):
     reader.wait(30)
     time.sleep(0.5)
     assert [pid for pid, (_, pg) in process_groups().items() if pg == group] == []
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_a_reader_process_stopped_mid_conversion_leaves_no_libreoffice_behind(tmp_path):
+    doc = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(20_000)
+    pool = ParserPool(1)
+    try:
+        pool.start()
+        future = pool._submit(("doc", doc, "report.doc", "doc"))[1]  # noqa: SLF001
+        deadline, group, worker = time.monotonic() + 60, None, None
+        while group is None and time.monotonic() < deadline and not future.done():
+            workers = {child.pid for child in multiprocessing.active_children()}
+            found = [(pg, parent) for parent, pg in process_groups().values() if parent in workers]
+            group, worker = found[0] if found else (None, None)
+            time.sleep(0.02)
+        assert group is not None, "LibreOffice never started"
+        os.kill(worker, signal.SIGINT)  # Ctrl-C reaches the reader, not soffice's own session
+        while worker in process_groups() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.2)  # soffice takes seconds to convert even a broken file: not done by now
+        assert [pid for pid, (_, pg) in process_groups().items() if pg == group] == []
+    finally:
+        pool.close()

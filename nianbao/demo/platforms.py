@@ -77,7 +77,7 @@ def site_frame(hosts: VirtualHosts, www: str, site: str, column: tuple[str, str]
 GKMLPT_SID, GKMLPT_CATALOGUE, GKMLPT_PER_PAGE = "175", "2629", 3
 
 
-def gkmlpt_site(hosts: VirtualHosts | None = None, domain: str = "gdmock.gov.cn") -> PlatformSite:
+def gkmlpt_site(hosts: VirtualHosts | None = None, domain: str = "mock-gd.gov.cn") -> PlatformSite:
     site = "某某市人民政府"
     column = f"/gkmlpt/annualreport#{GKMLPT_CATALOGUE}"
     result, nav = platform_site(hosts, domain, site, "政府信息公开年报", column)
@@ -154,7 +154,7 @@ def epoint_shell(guid: str, site: str, inline_endpoint: bool) -> str:
     )
 
 
-def epoint_site(hosts: VirtualHosts | None = None, domain: str = "epmock.gov.cn") -> PlatformSite:
+def epoint_site(hosts: VirtualHosts | None = None, domain: str = "mock-ep.gov.cn") -> PlatformSite:
     site = "某某区人民政府"
     column_path = "/xxgk/008004/008004001/moreinfo.html"
     result, nav = platform_site(hosts, domain, site, "政府信息公开年度报告", column_path)

@@ -75,7 +75,8 @@ class SiteBuilder:
         self.rng = random.Random(seed)
         self.hosts = hosts
         self.used: set[str] = set()
-        domain = self.token(5) + ".gov.cn"
+        # mock-…: no real host is ever named, should a request miss the proxy
+        domain = f"mock-{self.token(5)}.gov.cn"
         self.www, self.files, self.mobile = (f"http://{h}.{domain}" for h in ("www", "file", "m"))
         self.column_host = self.rng.choice([self.www, f"http://xxgk.{domain}"])
         self.place = self.rng.choice(PLACES)
@@ -291,7 +292,7 @@ class SiteBuilder:
                 title = to_traditional(title)
             entries.append((title, page))
         # The province's report, on the province's own site: another site, never followed.
-        other = f"http://www.{self.token(6)}.gov.cn/zwgk/ndbg/{year}.html"
+        other = f"http://www.mock-{self.token(6)}.gov.cn/zwgk/ndbg/{year}.html"
         province = f"某某省人民政府{year}年政府信息公开工作年度报告"
         self.article(other, province, seed_html(seeds[0][1]), [])
         self.result.offsite.add(other)

@@ -1,5 +1,5 @@
 """The columns table: the 年报 columns and 专题 pages crawls found or were given, which tell the
-next crawl where to start (its schema is in archive.database.SCHEMA)."""
+next crawl where to start (its schema is in archive.schema.SCHEMA)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def record_column(
         "select id from columns where portal is ? and url = ?", [portal, url]
     ).fetchone()
     seen = {"last_seen": checked_at} if reports else {}
-    with db.conn:
+    with db.atomic():
         if row is None:
             db["columns"].insert(
                 {

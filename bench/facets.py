@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 from archive import figures
-from archive.database import SCHEMA, close_database, ensure_schema, open_database
+from archive.database import close_database, open_database
+from archive.schema import SCHEMA, ensure_schema
 from nianbao.serve import METADATA, SETTINGS, TEMPLATES
 from parsers.template import APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_KINDS, REVIEW_OUTCOMES
 

@@ -153,3 +153,19 @@ def test_a_row_key_newer_than_the_schema_is_stored_not_refused(tmp_path, seed_re
     missing = db.execute("select missing_rows from reports where id = ?", [report_id]).fetchone()
     assert json.loads(missing[0]) == ["applications.denied_query_matter"]
     close_database(db)
+
+
+def test_a_report_is_stored_whole_or_not_at_all(tmp_path, seed_report):
+    """A write that fails half-way (here the last table's insert; a full disk, a kill) leaves
+    no report row and none of its table rows: nothing half-stored that a resumed crawl would
+    then skip as known."""
+    db = open_database(tmp_path / "nianbao.db")
+    db.execute(
+        "create trigger fail_checks before insert on checks "
+        "begin select raise(abort, 'disk full'); end"
+    )
+    with pytest.raises(Exception, match="disk full"):
+        store(db, seed_report, "http://x.test/a")
+    for table in ("reports", "applications", "active_disclosure", "review_litigation"):
+        assert db.execute(f"select count(*) from {table}").fetchone()[0] == 0, table
+    close_database(db)

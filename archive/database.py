@@ -14,6 +14,7 @@ import sqlite_utils
 
 from archive.derived import assign_agency, refresh_agency
 from archive.provenance import Provenance
+from archive.rows import write_rows
 from archive.schema import LOOKUPS, ensure_schema
 from archive.search import index_report, unindex_report
 from archive.versions import content_hash, stored_version, unchanged
@@ -62,8 +63,8 @@ def close_database(db: sqlite_utils.Database) -> None:
 def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
     column, lookup = LOOKUPS[table]
     keys = {row[column] for row in rows} - {None}  # a row no key names (legacy_figures)
-    db[lookup].insert_all(({"key": key} for key in keys), pk="key", ignore=True)
-    db[table].insert_all(rows)
+    db.conn.executemany(f"insert or ignore into [{lookup}] (key) values (?)", [[k] for k in keys])
+    write_rows(db, table, rows)
 
 
 def start_run(
@@ -277,7 +278,7 @@ def _insert_tables(
         for position, figure in enumerate(report.get("legacy_figures") or [], 1)
     ]
     _insert_rows(db, "legacy_figures", legacy)
-    db["checks"].insert_all(
+    checks = [
         {
             "report_id": report_id,
             "name": c["name"],
@@ -285,4 +286,5 @@ def _insert_tables(
             "detail": c["detail"],
         }
         for c in report.get("checks") or []
-    )
+    ]
+    write_rows(db, "checks", checks)

@@ -294,8 +294,7 @@ HEADER_GROUP = ("数量", "数值", "数据", "统计数", "统计数据")
 # a year that lost a digit, still heads the year's column but says no year.
 YEAR_HEADER = re.compile(r"^((?:19|20)\d{2})年?度?(?:数|数量|数据)?$")
 DAMAGED_YEAR_HEADER = re.compile(r"^\d{2,4}年度?(?:数|数量|数据)?$")
-# Where the table is named: 政府信息公开情况统计表, and a unit for the whole table.
-TABLE_TITLE = re.compile(r"统计表|情况表|统计数据")
+# A unit for the whole table: 单位：件.
 TABLE_UNIT = re.compile(r"(?:计量)?单位[:：]\s*(\S{1,2})")
 
 # Sentences: what may stand between a row's words and its number (共 412 条, 数为 37 件).

@@ -75,15 +75,6 @@ class Chars:
         return extract_words(self.chars, **settings)
 
 
-def text_layer(page) -> str:
-    """The page's text as PDFium reads it (to tell a real text layer from none or garbage)."""
-    textpage = page.get_textpage()
-    try:
-        return textpage.get_text_range()
-    finally:
-        textpage.close()
-
-
 def _chars(page, origin: tuple[float, float], doctop: float, budget: int) -> list[dict]:
     """Characters as pdfminer boxes them: x from PDFium's loose box, the bottom at the font's
     descent, the height the font size times the text matrix's vertical scale."""

@@ -83,12 +83,21 @@ def values_after(tokens: list[Token], i: int) -> tuple[list[Token], int]:
         return found, j
     # The label ended its row with no numbers: take whole rows of values below it.
     while j < len(tokens):
-        row_tokens = [t for t in tokens[j:] if t.row == tokens[j].row]
-        if not all(t.value for t in row_tokens):
+        end = _row_end(tokens, j)
+        if not all(t.value for t in tokens[j:end]):
             break
-        found.extend(row_tokens)
-        j += len(row_tokens)
+        found.extend(tokens[j:end])
+        j = end
     return found, j
+
+
+def _row_end(tokens: list[Token], start: int) -> int:
+    """The index after the row that tokens[start] is on (tokenize keeps a row's cells together)."""
+    row = tokens[start].row
+    end = start
+    while end < len(tokens) and tokens[end].row == row:
+        end += 1
+    return end
 
 
 MISSING = object()  # a cell the row lacks: null, and the warning says which and why

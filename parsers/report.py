@@ -131,12 +131,12 @@ def _agency(title: str | None) -> str | None:
     return _agency_words(agency) or None
 
 
-def _agency_of_text(agency: str | None, texts: list[str], warnings: list[str]) -> str | None:
+def _agency_of_text(agency: str | None, body: str, warnings: list[str]) -> str | None:
     """The agency as the text prints it, where the title lost one of its characters: the
-    title's agency is nowhere else, but the text names it with one character more."""
+    title's agency is nowhere else, but the text (`body`, plain) names it with one character
+    more."""
     if not agency or len(agency) < 2:
         return agency
-    body = plain("".join(texts))
     if body.count(agency) > 1:  # the title's line, and elsewhere: it is what it says
         return agency
     pattern = "|".join(
@@ -180,8 +180,9 @@ def _year_of_text(texts: list[str], sections: Sections) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def _template(texts: list[str], year: int | None) -> str | None:
-    body = plain("".join(texts))  # no marker holds a look-alike: spare translating the body
+def _template(body: str, year: int | None) -> str | None:
+    """The template the column headers in `body` (plain text: no marker holds a look-alike,
+    so the body is not translated) name, else the one of the reported year."""
     scores = {name: markers.count(body) for name, markers in TEMPLATE_MARKERS.items()}
     if any(scores.values()):
         return max(scores, key=lambda name: scores[name])
@@ -265,8 +266,9 @@ def build_report(layout: Layout, source: str) -> dict:
         year = _year_of_text(texts, sections)
         if year is not None:
             warnings.append(f"year: not in the title; {year}, the year the text names most")
+    body = plain("".join(texts))  # what the report printed, as one folded text
     # A document with no text (a scanned PDF) has no template, whatever its title says.
-    template = _template(texts, year) if layout.rows else None
+    template = _template(body, year) if layout.rows else None
     # Before 2019: the old 统计表, or figures stated in sentences (parsers.legacy).
     legacy = read_legacy(layout, texts, template, year, warnings) if layout.rows else None
     if legacy is not None:
@@ -274,7 +276,7 @@ def build_report(layout: Layout, source: str) -> dict:
     report = {
         "source": source,
         "title": title,
-        "agency": _agency_of_text(_agency(title), texts, warnings),
+        "agency": _agency_of_text(_agency(title), body, warnings),
         "year": year,
         "template": template,
         "active_disclosure": {},

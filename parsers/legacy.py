@@ -42,10 +42,9 @@ from parsers.legacy_template import (
     YEAR_HEADER,
 )
 from parsers.legacy_text import figures_from_text
-from parsers.values import fold, is_value, read_number
+from parsers.values import fold, is_value, printed_unit, read_number
 
 _SPACE = re.compile(r"\s+")
-_VALUE_UNIT = re.compile(r"\d(万元|千元|亿元|元|条|件|项|个|次|篇|份)$")
 _YEAR_PIECE = re.compile(r"^(?:19|20)\d{2}$")
 _PROSE = re.compile(r"[。；;！？]")
 
@@ -455,9 +454,9 @@ def _row_unit(row: Row, default_unit: str | None) -> str | None:
     if match and match.group(1) in UNITS:
         return match.group(1)
     for part in row.cells:
-        printed = _VALUE_UNIT.search(fold(part.text))
-        if part.kind == "value" and printed:
-            return printed.group(1)
+        printed = printed_unit(part.text) if part.kind == "value" else None
+        if printed:
+            return printed
     return default_unit
 
 
@@ -530,8 +529,8 @@ def _amount(
         return None
     if number is None or not money:
         return number
-    printed_unit = re.search(r"(亿元|千元|万元|元)$", fold(part.text))
-    if printed_unit is None and unit in MONEY_UNITS:
+    # read_number brought an amount printed with its unit (120元) to 万元 already.
+    if printed_unit(part.text) not in MONEY_UNITS and unit in MONEY_UNITS:
         number = round(number * MONEY_UNITS[unit], 6)
     return float(number)
 

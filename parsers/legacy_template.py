@@ -21,13 +21,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parsers.values import MONEY_TO_WANYUAN
+
 # Units, by what they count. A unit cell holds one of these; a label may end with one in
 # brackets: 收费金额（元）. Which units a row may be counted in is part of what it means: a
 # row in 次 or 人 is no count of published information.
 ITEMS = frozenset("条 件 项 个 篇 份".split())  # documents, items of information
 REQUESTS = ITEMS | frozenset("次 人次 起 宗 例 批".split())
 CASES = frozenset("件 次 起 宗 个 例 条 项 人次".split())
-MONEY_UNITS = {"元": 0.0001, "千元": 0.1, "万元": 1.0, "亿元": 10000.0}
+MONEY_UNITS = MONEY_TO_WANYUAN
 MONEY = frozenset(MONEY_UNITS)
 COUNT_UNITS = REQUESTS | CASES | frozenset("家 期".split())
 OTHER_UNITS = frozenset("人 场 天 日 工作日 % 小时".split())

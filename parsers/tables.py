@@ -32,7 +32,7 @@ from parsers.template import (
     REVIEW_OUTCOMES,
     application_rows,
 )
-from parsers.values import is_blank, is_value, read_number
+from parsers.values import MONEY_TO_WANYUAN, is_blank, is_value, read_number
 from parsers.vocabulary import Phrases
 
 # A cell of digits and their look-alikes (1O, l2): a value the report printed but OCR or a
@@ -325,7 +325,7 @@ def _active_values(
         money = (item, field_name) in MONEY_FIELDS
         value = _number(cell, warnings, where, money=money)
         if money and yuan_header and value is not None and "元" not in cell:
-            value = round(value * 0.0001, 6)
+            value = round(value * MONEY_TO_WANYUAN["元"], 6)
             warnings.append(
                 f'{where}.{field_name}: {cell.strip()} read in 元 (header "{yuan_header}"), '
                 f"given as {value} 万元"

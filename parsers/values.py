@@ -14,16 +14,19 @@ import unicodedata
 NULL_MARKERS = frozenset({"", "-", "--", "—", "——", "–", "/", "／", "\\", "－", "一"})
 ZERO_WORDS = frozenset({"无", "零"})
 
+# Multipliers that bring a money amount to 万元 (the old 统计表 prints 千元 too).
+MONEY_TO_WANYUAN = {"元": 0.0001, "千元": 0.1, "万元": 1.0, "亿元": 10000.0}
+# Units a count is printed with: 1个, 3件.
+_COUNT_UNITS = ("个", "件", "项", "条", "次", "宗", "人", "家", "份", "起", "例", "%")
 _NUMBER = re.compile(
     r"""^(?P<sign>[+\-]?)\s*
         (?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*
-        (?P<unit>万元|元|亿元|个|件|项|条|次|宗|人|家|份|起|例|%)?$""",
+        (?P<unit>"""
+    + "|".join((*MONEY_TO_WANYUAN, *_COUNT_UNITS))
+    + """)?$""",
     re.VERBOSE,
 )
 _SPACE = re.compile(r"\s+")
-
-# Multipliers that bring a money amount to 万元.
-_TO_WANYUAN = {"元": 0.0001, "万元": 1.0, "亿元": 10000.0}
 
 
 def fold(text: str) -> str:
@@ -41,6 +44,12 @@ def is_value(cell: str) -> bool:
 
 def is_blank(cell: str) -> bool:
     return fold(cell) in NULL_MARKERS
+
+
+def printed_unit(cell: str) -> str | None:
+    """The unit a value cell prints after its number (元 of 251000元), if any."""
+    match = _NUMBER.match(fold(cell))
+    return match["unit"] if match else None
 
 
 def read_number(cell: str, *, money: bool = False) -> int | float | None:
@@ -61,8 +70,8 @@ def read_number(cell: str, *, money: bool = False) -> int | float | None:
     if match["sign"] == "-":
         number = -number
     unit = match["unit"]
-    if money and unit in _TO_WANYUAN and unit != "万元":
-        number = round(number * _TO_WANYUAN[unit], 6)
+    if money and unit in MONEY_TO_WANYUAN and unit != "万元":
+        number = round(number * MONEY_TO_WANYUAN[unit], 6)
     if isinstance(number, float) and number.is_integer() and not money:
         number = int(number)
     return number

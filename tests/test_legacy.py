@@ -460,3 +460,13 @@ def test_units_printed_with_the_numbers():
         0.012,
         0.03,
     )
+
+
+def test_an_amount_printed_in_qianyuan_is_read():
+    """千元 is a money unit like 元 and 亿元 (parsers.values.MONEY_TO_WANYUAN): 5千元 is 0.5
+    万元, not an unreadable cell."""
+    lines = [TITLE.strip(), "指标名称\t本年度", "收取费用\t5千元", "行政复议数\t1"]
+    parsed = parse_bytes("\n".join(lines).encode(), "x.txt")
+    fees = by_key(parsed)["fees"]
+    assert (fees["unit"], fees["value"]) == ("万元", 0.5)
+    assert not [w for w in parsed["warnings"] if "unreadable" in w]

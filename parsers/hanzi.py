@@ -90,6 +90,11 @@ _TRADITIONAL = re.compile(f"[{TRADITIONAL_MARKS}]")
 _SIMPLIFIED = re.compile(f"[{SIMPLIFIED_MARKS}]")
 
 
+def has_traditional(text: str) -> bool:
+    """Any common character in its traditional form: enough to tell a short text (a link's)."""
+    return _TRADITIONAL.search(text) is not None
+
+
 def is_traditional(text: str) -> bool:
     """More common characters in their traditional than in their simplified form."""
     found = len(_TRADITIONAL.findall(text))

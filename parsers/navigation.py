@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import re
 
-from parsers.hanzi import TAIWAN_WORDS, TRADITIONAL_MARKS, canon, to_simplified
-from parsers.vocabulary import YEAR
-from parsers.vocabulary import is_report_title as names_report
+from parsers.hanzi import TAIWAN_WORDS, canon, has_traditional, to_simplified
+from parsers.vocabulary import YEAR, is_report_title
 
-_TRADITIONAL = re.compile(f"[{TRADITIONAL_MARKS}]")
 _NOISE_CHARACTERS = re.compile(r"[\s:：>》»›|｜·•、,，.。()（）\[\]【】「」《》\"'“”]+")
 
 # ------------------------------------------------------------------ link texts, by strength
@@ -65,7 +63,7 @@ DISCLOSURE = re.compile(r"公开")
 def readable(text: str) -> str:
     """`text` as these rules compare it: canonical, no punctuation, simplified, 信息."""
     text = text or ""
-    if _TRADITIONAL.search(text):
+    if has_traditional(text):
         text = to_simplified(text)
     text = _NOISE_CHARACTERS.sub("", canon(text)).lower()
     for mainland, word in TAIWAN_WORDS:
@@ -79,7 +77,7 @@ def is_one_report(text: str) -> bool:
     text = readable(text)
     return bool(
         YEAR.search(text)
-        and names_report(text)
+        and is_report_title(text)
         and not NOT_A_REPORT.search(text)
         and not COLLECTION_WORDS.search(text)
     )

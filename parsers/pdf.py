@@ -33,6 +33,7 @@ from parsers.pdf_rows import Block, PageRows, page_blocks
 from parsers.pdf_streams import check_streams
 from parsers.pdfium_page import MAX_FORM_DEPTH, PageTooBusy, PdfiumPage
 from parsers.scan import SCAN_COLUMN_SHIFT, ScanReader
+from parsers.vocabulary import is_dated_report_title
 
 if TYPE_CHECKING:
     import numpy as np
@@ -210,14 +211,9 @@ def _render(page) -> tuple[np.ndarray, float]:
 
 
 def _pdf_titles(pdf) -> list[str]:
-    """The metadata Title, when it names a 年度报告 of a year (a bare 年度报告 without agency
-    and year is worse than the title printed on page 1)."""
-    import re
-
+    """The metadata Title, when it names a 年度报告 of a year."""
     title = " ".join(_metadata(pdf, "Title").split())
-    if "年度报告" in title and re.search(r"(?:19|20)\d{2}", title):
-        return [title]
-    return []
+    return [title] if is_dated_report_title(title) else []
 
 
 def _metadata(pdf, key: str) -> str:

@@ -112,6 +112,12 @@ def is_report_title(text: str) -> bool:
     return LINK_DISCLOSURE.search(text) is not None or DISCLOSURE_WORDS.search(text) is not None
 
 
+def is_dated_report_title(title: str) -> bool:
+    """A document's own metadata title names a 年度报告 of a year: a bare 年度报告 (no agency,
+    no year) says less than the title printed on the first page."""
+    return "年度报告" in title and YEAR.search(title) is not None
+
+
 def names_report(text: str) -> bool:
     """Canonical text names a report on information disclosure (the parser's title test)."""
     return REPORT_WORDS.search(text) is not None and DISCLOSURE_WORDS.search(text) is not None

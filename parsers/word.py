@@ -14,6 +14,7 @@ import zipfile
 
 from parsers.layout import Cell, Layout
 from parsers.limits import ParseError, check_zip, one_line
+from parsers.vocabulary import is_dated_report_title
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -34,11 +35,8 @@ def layout_from_docx(data: bytes) -> Layout:
         raise ParseError(f"damaged Word document: {one_line(error)}") from error
     numbering = Numbering(document)
     rows = _blocks(document.element.body, numbering)
-    titles = []
     core_title = (document.core_properties.title or "").strip()
-    if "年度报告" in core_title and re.search(r"(?:19|20)\d{2}", core_title):
-        titles.append(core_title)
-    return Layout(rows=rows, titles=titles)
+    return Layout(rows=rows, titles=[core_title] if is_dated_report_title(core_title) else [])
 
 
 def _is_word_package(archive: zipfile.ZipFile) -> bool:

@@ -47,11 +47,15 @@ def page_blocks(page, text: TextLines, warnings: list[str]) -> list[Block]:
     blocks = [Block(t.bbox[1], _table_rows(t), _columns(t)) for t in tables]
     boxes = [t.bbox for t in tables]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    above = min((t.bbox[1] for t in tables), default=page.height)
-    blocks += [
-        Block(top, [cells]) for top, cells in text.rows(outside.extract_words(), page, above)
-    ]
-    blocks.sort(key=lambda block: (block.top, block.columns is None))  # stable: tables first
+    return in_reading_order(blocks, outside.extract_words(), page, text)
+
+
+def in_reading_order(tables: list[Block], words: list[dict], page, text: TextLines) -> list[Block]:
+    """A page's ruled tables and the text lines its other `words` make, top to bottom (a
+    table before a line at the same height); a text PDF's page and a scanned one alike."""
+    above = min((table.top for table in tables), default=page.height)
+    lines = [Block(top, [cells]) for top, cells in text.rows(words, page, above)]
+    blocks = sorted(tables + lines, key=lambda block: (block.top, block.columns is None))
     blocks = [block for block in blocks if block.rows]
     if blocks and blocks[-1].columns is not None:
         text.open_row = []  # the page ends with a ruled table, not an unruled row

@@ -25,7 +25,7 @@ from parsers.limits import (
     ocr_time_limit,
     one_line,
 )
-from parsers.pdf_rows import Block, TextLines, join_wrapped
+from parsers.pdf_rows import Block, TextLines, in_reading_order, join_wrapped
 from parsers.values import is_blank, is_value
 
 if TYPE_CHECKING:
@@ -173,14 +173,7 @@ def _page_blocks(
         for box in boxes
     ]
     confidences.extend(box.confidence for box in boxes)
-    above = min((block.top for block in blocks), default=gray.shape[0] / scale)
-    page = _PageSize(gray.shape[0] / scale, number)
-    blocks += [Block(top, [cells]) for top, cells in text.rows(words, page, above)]
-    blocks.sort(key=lambda block: (block.top, block.columns is None))
-    blocks = [block for block in blocks if block.rows]
-    if blocks and blocks[-1].columns is not None:
-        text.open_row = []
-    return blocks
+    return in_reading_order(blocks, words, _PageSize(gray.shape[0] / scale, number), text)
 
 
 def _table_rows(table: Table, confidences: list[float]) -> list[list[Cell]]:

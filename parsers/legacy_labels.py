@@ -19,8 +19,8 @@ from rapidfuzz.distance import Indel
 
 from parsers.hanzi import canon, with_taiwan_words
 from parsers.legacy_template import GENERIC_OTHER, LEGACY_ROWS, ROWS_BY_KEY, UNITS, LegacyRow
+from parsers.vocabulary import FUZZY_FROM  # a word this long is still found less a character
 
-FUZZY_FROM = 4  # a needle this long is still found with one character lost
 CLOSE = 0.9  # a label this close to a row's wording is that row, whatever words it holds
 SIMILAR = 0.8  # a label this close to one wording only (and no needle) names that row
 TIE = 0.01  # two rows this close to a label are as close
@@ -79,22 +79,18 @@ def _holds(label: str, needle: str) -> bool:
     return all(word in label for word in needle.split("+"))
 
 
-def _holds_nearly(label: str, needle: str) -> bool:
-    """The needle with one character lost (needles of four or more characters)."""
-    if "+" in needle or len(needle) < FUZZY_FROM:
+def _holds_nearly(label: str, word: str) -> bool:
+    """The label holds the word with one character lost (words of FUZZY_FROM characters or
+    more; not a needle of two words)."""
+    if "+" in word or len(word) < FUZZY_FROM:
         return False
-    return any(needle[:i] + needle[i + 1 :] in label for i in range(len(needle)))
+    return any(word[:i] + word[i + 1 :] in label for i in range(len(word)))
 
 
 def _avoided(label: str, row: LegacyRow) -> bool:
-    """A word that makes the label another row, printed whole or (four characters or more)
-    with one lost: 主动公开范性文件数 is still no count of all published information."""
-    return any(
-        word in label
-        or len(word) >= FUZZY_FROM
-        and any(word[:i] + word[i + 1 :] in label for i in range(len(word)))
-        for word in row.avoid
-    )
+    """A word that makes the label another row, printed whole or with one character lost:
+    主动公开范性文件数 is still no count of all published information."""
+    return any(word in label or _holds_nearly(label, word) for word in row.avoid)
 
 
 # ---------------------------------------------------------------- labels → keys

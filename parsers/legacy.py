@@ -428,10 +428,10 @@ def _figures(
         two = any(sum(1 for c in row.cells if c.kind == "value" and c.text) > 1 for row in rows)
         roles = ["value", "cumulative"] if two else ["value"]
     has_cumulative = "cumulative" in roles
+    units = [_row_unit(row, default_unit) for row in rows]
     matches: list[Match] = []
     group: str | None = None
-    for row in rows:
-        unit = _row_unit(row, default_unit)
+    for row, unit in zip(rows, units, strict=True):
         match = match_label(row.label, unit, group) if (row.cells or row.units) else None
         match = match or Match(None, 0.0, "none")
         matches.append(match)
@@ -439,10 +439,10 @@ def _figures(
     labels = [row.label for row in rows]
     one_row_per_key(labels, matches, warnings)
     settle_either(labels, matches, warnings)
-    figures = []
-    for row, match in zip(rows, matches, strict=True):
-        figures.append(_figure(row, match, header, roles, has_cumulative, default_unit, warnings))
-    return figures
+    return [
+        _figure(row, match, unit, header, roles, has_cumulative, warnings)
+        for row, match, unit in zip(rows, matches, units, strict=True)
+    ]
 
 
 def _row_unit(row: Row, default_unit: str | None) -> str | None:
@@ -463,13 +463,12 @@ def _row_unit(row: Row, default_unit: str | None) -> str | None:
 def _figure(
     row: Row,
     match: Match,
+    unit: str | None,
     header: Header | None,
     roles: list[str],
     has_cumulative: bool,
-    default_unit: str | None,
     warnings: list[str],
 ) -> dict:
-    unit = _row_unit(row, default_unit)
     key = match.key
     where = f"legacy_figures.{key or row.label}"
     if match.how == "similar":

@@ -38,6 +38,7 @@ from parsers.vocabulary import Phrases
 # A cell of digits and their look-alikes (1O, l2): a value the report printed but OCR or a
 # typo garbled. It stands in its column (null, with a warning), not as a label.
 _GARBLED_VALUE = re.compile(r"^\s*[+\-]?[\dOoIl|ＯｏＩｌ]+(?:[.,．，][\dOoIl|ＯｏＩｌ]+)*\s*$")
+_SPACE = re.compile(r"\s+")
 
 Number = int | float | None
 
@@ -193,11 +194,23 @@ def _aligned(tokens: list[Token], template: Template) -> dict[int, int]:
     return {labels[k]: target for k, target in matched.items()}
 
 
+def _printed(token: Token) -> str:
+    """A label as warnings quote it: as printed, without the spaces inside it."""
+    return _SPACE.sub("", token.text)
+
+
 def _note_similar(token: Token, template: Template, target: int, where: str, warnings: list):
     spec = template.targets[target].spec
     if not read_exactly(token.text, template.targets[target]):
-        printed = re.sub(r"\s+", "", token.text)
-        warnings.append(f'{where}.{spec.key}: label "{printed}" read as "{spec.label}"')
+        warnings.append(f'{where}.{spec.key}: label "{_printed(token)}" read as "{spec.label}"')
+
+
+def _note_unread(
+    label: Token, cells: list[Token], where: str, why: str, warnings: list[str]
+) -> None:
+    """A label no template row takes, followed by values: the row is not read, and said so."""
+    if any(not is_blank(c.text) for c in cells):
+        warnings.append(f'{where}: row "{_printed(label)}" not read ({why})')
 
 
 # ---------------------------------------------------------------- applications (section 三)
@@ -210,8 +223,16 @@ def read_applications(
     fields OCR read without confidence are added to `doubtful`."""
     prepared = prepare(application_rows(template), APPLICATION_NON_ROWS)
     tokens = tokenize(rows)
+    matched = _aligned(tokens, prepared)
     found = Found()
-    for i, target in sorted(_aligned(tokens, prepared).items()):
+    for i, token in enumerate(tokens):
+        if token.value:
+            continue
+        target = matched.get(i)
+        if target is None:
+            why = f"no row of the {template} form"
+            _note_unread(token, values_after(tokens, i)[0], "applications", why, warnings)
+            continue
         key = prepared.targets[target].spec.key
         found.rows.add(key)
         _note_similar(tokens[i], prepared, target, "applications", warnings)
@@ -242,7 +263,7 @@ def _yuan(label: str) -> bool:
 
 def _extra_label(token: Token, warnings: list[str]) -> str:
     """An added row's label: the kind of administrative power it names, when it is one."""
-    printed = re.sub(r"\s+", "", token.text)
+    printed = _printed(token)
     best = process.extractOne(
         token.label, ACTIVE_EXTRA_LABELS, scorer=Indel.normalized_similarity, score_cutoff=0.75
     )
@@ -297,7 +318,10 @@ def read_active(
             else:
                 parent = item
             continue
-        if parent and cells and any(not is_blank(c.text) for c in cells):
+        if parent is None:
+            why = f"no item of the {template} form"
+            _note_unread(token, cells, "active_disclosure", why, warnings)
+        elif cells and any(not is_blank(c.text) for c in cells):
             label = _extra_label(token, warnings)
             values = _active_values(
                 parent, label, cells, fields[parent], yuan_header, warnings, doubtful

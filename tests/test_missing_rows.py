@@ -123,3 +123,33 @@ def test_missing_rows_reach_the_database(tmp_path):
     store_report(db, report, "text", Provenance("http://x.test/r", None, "ab" * 32, "2026-01-01"))
     (stored,) = db.execute("select missing_rows from reports").fetchone()
     assert json.loads(stored) == ["applications.denied_query_matter"]
+
+
+def test_a_row_the_form_does_not_have_is_named_not_dropped():
+    """A row with values that no row of the form takes (an added 五、 under 三, a 行政征收 item
+    with no heading over it in 二) is not read into any row, and a warning names it."""
+    added = (
+        '<tr><td colspan="3">五、另行答复的申请</td><td>7</td><td>0</td><td>0</td><td>0</td>'
+        "<td>0</td><td>0</td><td>7</td></tr>\n"
+    )
+
+    def edit(html: str) -> str:
+        html = html.replace(
+            "<tr><td>行政强制</td>",
+            '<tr><td>行政征收</td><td colspan="3">12</td></tr>\n<tr><td>行政强制</td>',
+        )
+        carried = re.search(r'<tr><td colspan="3">四、结转下年度继续办理</td>.*?</tr>\n', html)
+        return html[: carried.end()] + added + html[carried.end() :]
+
+    parsed = _parse(edit)
+    assert parsed["applications"] == EXPECTED["applications"]
+    assert parsed["active_disclosure"] == EXPECTED["active_disclosure"]
+    assert parsed["missing_rows"] == []
+    assert (
+        'applications: row "五、另行答复的申请" not read (no row of the 2021 form)'
+        in parsed["warnings"]
+    )
+    assert (
+        'active_disclosure: row "行政征收" not read (no item of the 2021 form)'
+        in (parsed["warnings"])
+    )

@@ -32,6 +32,8 @@ LOOKALIKE_GROUPS = (
     "0Oo",
     "1lI|",
 )
+# What OCR reads for a digit (0 → O, 1 → l): a number the report printed, garbled.
+DIGIT_LOOKALIKES = "".join(g[1:] for g in LOOKALIKE_GROUPS if g[0].isdigit())
 # A translation table (one character for one: positions stay) for str.translate.
 LOOKALIKES_ONE = str.maketrans({c: g[0] for g in LOOKALIKE_GROUPS for c in g[1:]})
 _ANY_LOOKALIKE = re.compile("[" + re.escape("".join(g[1:] for g in LOOKALIKE_GROUPS)) + "]")

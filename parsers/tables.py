@@ -18,6 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from parsers.align import Template, align, label_key, prepare, read_exactly
+from parsers.hanzi import DIGIT_LOOKALIKES
 from parsers.layout import LOW_CONFIDENCE, Cell
 from parsers.template import (
     ACTIVE_EXTRA_LABELS,
@@ -32,12 +33,13 @@ from parsers.template import (
     REVIEW_OUTCOMES,
     application_rows,
 )
-from parsers.values import MONEY_TO_WANYUAN, is_blank, is_value, read_number
+from parsers.values import MONEY_TO_WANYUAN, fold, is_blank, is_folded_value, read_number
 from parsers.vocabulary import Phrases
 
-# A cell of digits and their look-alikes (1O, l2): a value the report printed but OCR or a
-# typo garbled. It stands in its column (null, with a warning), not as a label.
-_GARBLED_VALUE = re.compile(r"^\s*[+\-]?[\dOoIl|ＯｏＩｌ]+(?:[.,．，][\dOoIl|ＯｏＩｌ]+)*\s*$")
+# A cell of digits and their look-alikes (1O, l2), folded: a value the report printed but OCR
+# or a typo garbled. It stands in its column (null, with a warning), not as a label.
+_DIGITS = rf"[\d{re.escape(DIGIT_LOOKALIKES)}]+"
+_GARBLED_VALUE = re.compile(rf"[+\-]?{_DIGITS}(?:[.,]{_DIGITS})*")
 _SPACE = re.compile(r"\s+")
 
 Number = int | float | None
@@ -52,16 +54,13 @@ class Token:
     confidence: float | None = None  # OCR's, for a cell read by OCR
 
 
-def _is_value(text: str) -> bool:
-    return is_value(text) or _GARBLED_VALUE.match(text) is not None
-
-
 def tokenize(rows: list[list[Cell]]) -> list[Token]:
     tokens = []
     for r, row in enumerate(rows):
         for cell in row:
-            value = _is_value(cell.text)
-            label = "" if value else label_key(cell.text)
+            folded = fold(cell.text)
+            value = is_folded_value(folded) or _GARBLED_VALUE.fullmatch(folded) is not None
+            label = "" if value else label_key(folded)
             tokens.append(Token(cell.text, label, value, r, cell.confidence))
     return tokens
 

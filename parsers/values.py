@@ -38,7 +38,11 @@ def fold(text: str) -> str:
 
 def is_value(cell: str) -> bool:
     """True when the cell holds a table value (a number, a null marker or 无), not a label."""
-    folded = fold(cell)
+    return is_folded_value(fold(cell))
+
+
+def is_folded_value(folded: str) -> bool:
+    """is_value of a cell's text already folded (fold)."""
     return folded in NULL_MARKERS or folded in ZERO_WORDS or bool(_NUMBER.match(folded))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.hanzi import canon, is_traditional, to_simplified, with_taiwan_words
+from parsers.hanzi import DIGIT_LOOKALIKES, canon, is_traditional, to_simplified, with_taiwan_words
 
 FUZZY_FROM = 4  # shorter phrases must be printed whole: 年报 with a character lost is noise
 
@@ -99,7 +99,8 @@ STATS_PERIOD = re.compile(r"统计(?:期限|时限|期间)为?(?:自|从)?((?:19
 # The reported year in a title: four digits, 年 or not (a title says no other number).
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)年?度?")
 # What is left of a year that lost a digit (202年, 2O2): it is not the agency's name.
-YEAR_STUMP = re.compile(r"^[\dOolI]{1,4}年?度?|[\dOolI]{1,4}年?度?$")
+_DIGIT = rf"[\d{re.escape(DIGIT_LOOKALIKES)}]"
+YEAR_STUMP = re.compile(rf"^{_DIGIT}{{1,4}}年?度?|{_DIGIT}{{1,4}}年?度?$")
 # Names agencies are made of, put back when a look-alike was read (入民政府 → 人民政府).
 AGENCY_WORDS = ("人民政府", "办公厅", "办公室", "委员会", "街道办事处", "人民代表大会")
 

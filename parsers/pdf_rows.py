@@ -13,10 +13,14 @@ import re
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 from parsers.layout import Cell
 from parsers.limits import MAX_GRID_POINTS
 from parsers.values import is_blank, is_value
+
+if TYPE_CHECKING:
+    from parsers.pdfium_page import PdfiumPage
 
 # Page numbers printed as - 3 -, — 3 —, 第3页, 第3页 共6页, 3/6: dropped wherever they stand.
 _PAGE_MARK = re.compile(
@@ -30,6 +34,13 @@ MARGIN = 0.08  # fraction of the page height where a bare number is a page numbe
 CELL_GAP = 1.0  # a gap wider than this many font sizes separates two cells of a text row
 
 
+class PageSize(Protocol):
+    """What the text rows need of a page (a PDF's, or a scanned page's)."""
+
+    height: float
+    page_number: int
+
+
 @dataclass
 class Block:
     """Rows of one ruled table, or one line of text, on a page."""
@@ -39,8 +50,9 @@ class Block:
     columns: list[float] | None = None  # a ruled table's grid column x positions
 
 
-def page_blocks(page, text: TextLines, warnings: list[str]) -> list[Block]:
-    """A page's tables and text lines in reading order (tables placed by their top)."""
+def page_blocks(page: PdfiumPage, text: TextLines, warnings: list[str]) -> list[Block]:
+    """A page's tables and text lines in reading order (tables placed by their top). `page`:
+    a PdfiumPage, or a pdfplumber Page (what PdfiumPage stands in for)."""
     if not page.chars:
         return []
     tables = [t for t in _find_tables(page, warnings) if _is_grid(t)]
@@ -50,7 +62,9 @@ def page_blocks(page, text: TextLines, warnings: list[str]) -> list[Block]:
     return in_reading_order(blocks, outside.extract_words(), page, text)
 
 
-def in_reading_order(tables: list[Block], words: list[dict], page, text: TextLines) -> list[Block]:
+def in_reading_order(
+    tables: list[Block], words: list[dict], page: PageSize, text: TextLines
+) -> list[Block]:
     """A page's ruled tables and the text lines its other `words` make, top to bottom (a
     table before a line at the same height); a text PDF's page and a scanned one alike."""
     above = min((table.top for table in tables), default=page.height)
@@ -62,7 +76,7 @@ def in_reading_order(tables: list[Block], words: list[dict], page, text: TextLin
     return blocks
 
 
-def _find_tables(page, warnings: list[str]) -> list:
+def _find_tables(page: PdfiumPage, warnings: list[str]) -> list:
     """Ruled tables; none on a page ruled so finely that pdfplumber's search for cells (about
     quadratic in the crossings of its lines) would not end: 200 × 200 lines take 30 s."""
     rows = {round(e["top"]) for e in page.edges if e["orientation"] == "h"}
@@ -197,7 +211,9 @@ class TextLines:
     def __init__(self) -> None:
         self.open_row: list[_Placed] = []  # the last row of two cells or more
 
-    def rows(self, words: list[dict], page, above: float) -> Iterator[tuple[float, list[Cell]]]:
+    def rows(
+        self, words: list[dict], page: PageSize, above: float
+    ) -> Iterator[tuple[float, list[Cell]]]:
         """The page's text rows; `above` is where its first ruled table starts."""
         lines: list[list[dict]] = []
         for word in sorted(words, key=lambda w: (w["top"], w["x0"])):

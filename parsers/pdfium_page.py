@@ -15,8 +15,12 @@ from __future__ import annotations
 import ctypes
 import math
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from parsers.limits import MAX_PAGE_OBJECTS
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
 
 MAX_FORM_DEPTH = 8  # form XObjects inside form XObjects: a loop must end
 WORD_GAP = 3.0  # pdfplumber's x_tolerance: a wider gap splits words anyway
@@ -30,7 +34,7 @@ class PageTooBusy(Exception):
 class PdfiumPage:
     """What parsers.pdf_rows.page_blocks asks of a pdfplumber Page, from a pypdfium2 page."""
 
-    def __init__(self, page, number: int, doctop: float = 0.0) -> None:
+    def __init__(self, page: pdfium.PdfPage, number: int, doctop: float = 0.0) -> None:
         left, bottom, right, top = page.get_bbox()  # the crop box, in PDF units
         self.page_number = number
         self.width = right - left

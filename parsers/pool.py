@@ -66,7 +66,7 @@ class ParserPool:
         processes: int | None = None,
         seconds: float = DOCUMENT_SECONDS,
         memory_mb: int = DOCUMENT_MEMORY_MB,
-    ):
+    ) -> None:
         self.processes = default_processes() if processes is None else processes
         self.seconds = seconds
         self.memory_mb = memory_mb

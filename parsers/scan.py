@@ -39,7 +39,7 @@ NUMERIC_COLUMN = 0.6  # share of a grid column's cells that read as numbers to c
 
 @dataclass
 class _PageSize:
-    """What TextLines asks of a page."""
+    """What TextLines asks of a page (pdf_rows.PageSize)."""
 
     height: float
     page_number: int

@@ -11,10 +11,15 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
 from parsers.layout import Cell, Layout
 from parsers.limits import ParseError, check_zip, one_line
 from parsers.vocabulary import is_dated_report_title
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from lxml.etree import _Element as Element
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -73,7 +78,7 @@ def _paragraph_rows(p, numbering: Numbering) -> list[list[Cell]]:
     return rows
 
 
-def paragraph_text(element) -> str:
+def paragraph_text(element: Element) -> str:
     parts: list[str] = []
     _collect_text(element, parts)
     return "".join(parts).replace("\u00a0", " ").replace("\u3000", " ")
@@ -218,7 +223,7 @@ def _format_number(n: int, fmt: str) -> str:
 class Numbering:
     """Renders the list numbers Word draws before numbered paragraphs, in document order."""
 
-    def __init__(self, document) -> None:
+    def __init__(self, document: Document) -> None:
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId → ilvl → level
         # Counters are kept per abstract list: w:num instances of one list continue its
         # numbering, unless one restarts it (startOverride).
@@ -259,7 +264,7 @@ class Numbering:
                     ilvl = _int_attr(num_pr.find(f"{W}ilvl"), 0)
                     self.style_numbering[style.get(f"{W}styleId")] = (num_id.get(f"{W}val"), ilvl)
 
-    def label(self, p) -> str:
+    def label(self, p: Element) -> str:
         """The number this paragraph shows ("一、", "（三）"), advancing the counters."""
         if not self.levels:
             return ""

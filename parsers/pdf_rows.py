@@ -265,9 +265,9 @@ def _continued_cells(row: list[_Placed], cells: list[_Placed], size: float, righ
     if not row or any(is_value(p.cell.text) for p in cells):
         return []
     targets: list[_Placed | None] = []
+    limits = [after.x0 for after in row[1:]] + [right]  # where each cell of `row` must end
     for placed in cells:
         found = None
-        limits = [after.x0 for after in row[1:]] + [right]
         for target, limit in zip(row, limits, strict=True):
             if target.x0 - 2 <= placed.x0 and placed.x1 <= limit + 2:
                 full = target.end >= limit - 2.5 * size

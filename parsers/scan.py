@@ -179,10 +179,10 @@ def _page_blocks(
 def _table_rows(table: Table, confidences: list[float]) -> list[list[Cell]]:
     """Grid rows as the PDF reader makes them: a merged cell once, in the row where it starts,
     with its first column and span; rows with no text dropped."""
-    numeric = _numeric_columns(table)
+    columns, rows_with_numbers = _numeric_columns(table)
     by_row: dict[int, list[Cell]] = {}
     for cell in table.cells:
-        text, confidence = _cell_text(cell, cell.col in numeric)
+        text, confidence = _cell_text(cell, cell.col in columns, cell.row in rows_with_numbers)
         if cell.readings:
             confidences.append(confidence)
         by_row.setdefault(cell.row, []).append(
@@ -192,26 +192,35 @@ def _table_rows(table: Table, confidences: list[float]) -> list[list[Cell]]:
     return [row for row in rows if any(c.text for c in row)]
 
 
-def _cell_text(cell: GridCell, numeric: bool) -> tuple[str, float]:
+def _cell_text(cell: GridCell, numeric: bool, among_numbers: bool) -> tuple[str, float]:
     """A cell's text and confidence: the least sure of its lines, 0 for a line with ink that
-    read as nothing (not a blank cell: something is printed there)."""
+    read as nothing (not a blank cell: something is printed there). `numeric`: the cell is in
+    a column of numbers; `among_numbers`: its row holds a number."""
     read = [r for r in cell.readings if r.text.strip()]
     text = join_wrapped([r.text for r in read])
     confidence = min((r.confidence if r.text.strip() else 0.0 for r in cell.readings), default=1.0)
-    if numeric and cell.colspan == 1 and len(read) == 1 and not is_value(text):
+    lone = numeric and cell.colspan == 1 and len(read) == 1 and not is_value(text)
+    if lone and (read[0].digits or among_numbers):
         # A lone mark in a column of numbers read as a letter or a look-alike (0 → O, 11 → 口
         # or Ⅱ): its reading with only number characters allowed, at that reading's own
         # (lower) confidence, so that it is named in the ocr: warning; blank when no number
-        # character stands out. A letter would make the row look like a label row.
+        # character stands out. A letter would make the row look like a label row. A header
+        # over the column (本年收费金额（单位：元）) has no digit and no number beside it: it
+        # keeps its words.
         return read[0].digits, min(confidence, read[0].digits_confidence)
     return text, confidence
 
 
-def _numeric_columns(table: Table) -> set[int]:
-    """Grid columns where most one-column cells read as numbers."""
+def _numeric_columns(table: Table) -> tuple[set[int], set[int]]:
+    """Grid columns where most one-column cells read as numbers, and the grid rows where one
+    does (a header row holds none: its labels are not marks to read as digits)."""
     votes: dict[int, list[bool]] = {}
+    rows: set[int] = set()
     for cell in table.cells:
         text = join_wrapped([r.text for r in cell.readings])
         if cell.colspan == 1 and text:
-            votes.setdefault(cell.col, []).append(is_value(text) and not is_blank(text))
-    return {col for col, v in votes.items() if sum(v) >= NUMERIC_COLUMN * len(v)}
+            number = is_value(text) and not is_blank(text)
+            votes.setdefault(cell.col, []).append(number)
+            if number:
+                rows.add(cell.row)
+    return {col for col, v in votes.items() if sum(v) >= NUMERIC_COLUMN * len(v)}, rows

@@ -289,3 +289,26 @@ def test_ctrl_c_stops_a_build_and_its_reader_processes_promptly(tmp_path):
     assert build.returncode == 130 and stderr.endswith("nianbao build: interrupted\n")
     time.sleep(1)  # for init to reap them
     assert readers and not [p for p in readers if alive(p)]
+
+
+def test_a_header_over_a_column_of_numbers_keeps_its_label():
+    """A lone mark among numbers is read again as digits (I → 1); the header cell at the top
+    of that column is a label, not a mark: it keeps its words (本年收费金额（单位：元） says in
+    which unit the amounts below it are)."""
+    from parsers.ocr import Reading
+    from parsers.scan import _table_rows
+    from parsers.scan_image import GridCell, Table
+
+    # (label, value cell as read, the value cell read with only number characters allowed)
+    printed = [("信息内容", "本年收费金额（单位：元）", ""), ("规章", "3", "3")]
+    printed += [("规范性文件", "5", "5"), ("行政许可", "74", "74"), ("行政处罚", "I", "1")]
+    cells = []
+    for row, line in enumerate(printed):
+        for col, (text, digits) in enumerate([(line[0], ""), line[1:]]):
+            cell = GridCell(row, col, 1, 1, (0, 0, 1, 1))
+            cell.readings.append(Reading(text, 0.99, digits, 0.4))
+            cells.append(cell)
+    rows = _table_rows(Table((0, 0, 1, 1), [0, 1, 2], list(range(6)), cells), [])
+    assert [c.text for c in rows[0]] == ["信息内容", "本年收费金额（单位：元）"]
+    assert [c.text for c in rows[-1]] == ["行政处罚", "1"]
+    assert rows[-1][1].confidence < 0.8  # named in the ocr: warning

@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import argparse
 import functools
-import importlib.util
 import random
 import re
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from parsers.formats import layout_from_bytes
@@ -37,8 +36,8 @@ from parsers.html import decode_html
 from parsers.layout import Cell, Layout
 from parsers.report import build_report
 from parsers.values import is_value
+from tests.conftest import FIXTURES, score_reports
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KINDS = ("drop", "lookalike", "spaces", "fullwidth", "traditional")
 RATE = 1 / 3  # the share of labels a per-label degradation hits
 
@@ -190,16 +189,6 @@ def _parse(data: bytes, path: Path) -> dict:
     return parse_bytes(data, str(path))
 
 
-def _scorer() -> Callable:
-    """score() of the shared scoring tool, the one `make`-less users run by hand."""
-    spec = importlib.util.spec_from_file_location(
-        "score_reports", FIXTURES / "tools" / "score_reports.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.score
-
-
 def unnamed_missing_rows(parsed: dict, expected: dict) -> list[str]:
     """Rows the report prints (non-null expected) that came out all null without being named
     in missing_rows: the silent losses the parser must never have."""
@@ -217,7 +206,7 @@ def unnamed_missing_rows(parsed: dict, expected: dict) -> list[str]:
 
 def score_kind(kinds: Iterable[str], seed: int, layouts: dict | None = None) -> dict:
     """Cells right and total over every document, the differences, and unnamed lost rows."""
-    score = _scorer()
+    score = score_reports.score  # the shared scoring tool, as users run it by hand
     result = {"correct": 0, "total": 0, "diffs": [], "silent": []}
     for path in documents():
         parsed = parse_degraded(path, kinds, seed, layouts)

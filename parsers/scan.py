@@ -179,7 +179,7 @@ def _page_blocks(
 def _table_rows(table: Table, confidences: list[float]) -> list[list[Cell]]:
     """Grid rows as the PDF reader makes them: a merged cell once, in the row where it starts,
     with its first column and span; rows with no text dropped."""
-    columns, rows_with_numbers = _numeric_columns(table)
+    columns, rows_with_numbers = _where_numbers_are(table)
     by_row: dict[int, list[Cell]] = {}
     for cell in table.cells:
         text, confidence = _cell_text(cell, cell.col in columns, cell.row in rows_with_numbers)
@@ -211,7 +211,7 @@ def _cell_text(cell: GridCell, numeric: bool, among_numbers: bool) -> tuple[str,
     return text, confidence
 
 
-def _numeric_columns(table: Table) -> tuple[set[int], set[int]]:
+def _where_numbers_are(table: Table) -> tuple[set[int], set[int]]:
     """Grid columns where most one-column cells read as numbers, and the grid rows where one
     does (a header row holds none: its labels are not marks to read as digits)."""
     votes: dict[int, list[bool]] = {}

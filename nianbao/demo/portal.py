@@ -206,8 +206,9 @@ class DemoPortal(Served):
         self.gzip, self.live_pages, self.validators = gzip, live_pages, validators
         self._visits: dict[str, int] = {}
         self.requests: list[tuple[str, str, dict]] = []
-        # (time.monotonic(), method, path) of each request as it arrives: politeness tests
-        # measure the spacing (a list of its own: `requests` keeps its three-tuples).
+        # (time.time(), method, path) of each request as it arrives: politeness tests compare
+        # it with the start times a crawl books in Redis, whose TIME reads the same wall
+        # clock (a list of its own: `requests` keeps its three-tuples).
         self.request_times: list[tuple[float, str, str]] = []
         self._lock = threading.RLock()
         self._resources: dict[str, Resource] = {}
@@ -496,7 +497,7 @@ class DemoPortal(Served):
 
     def record(self, method: str, path: str, headers: dict) -> None:
         """Keep a request as it arrives (the server calls this before answering)."""
-        arrived = time.monotonic()
+        arrived = time.time()
         with self._lock:
             self.requests.append((method, path, headers))
             self.request_times.append((arrived, method, path))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
@@ -29,6 +28,7 @@ from markupsafe import Markup, escape
 from archive.search import fts_query
 from archive.warc import open_response
 from nianbao.agencypage import agency_page
+from nianbao.archived import archived_record
 from nianbao.pagecache import PageCache
 from nianbao.reportpage import report_page
 
@@ -81,33 +81,16 @@ def register_routes():
     ]
 
 
-# The fetch, and the record holding its bytes: its own, or the one a revisit refers to.
-ARCHIVED = """
-select f.id, f.url, f.content_encoding,
-  coalesce(o.warc_file, f.warc_file) as warc_file,
-  coalesce(o.warc_offset, f.warc_offset) as warc_offset,
-  coalesce(f.content_type, o.content_type) as content_type
-from fetches f left join fetches o on o.record_id = f.refers_to and o.refers_to is null
-where {where} order by f.id limit 1
-"""
-
-
 async def archived_copy(datasette, request):
     fetch_id, sha256 = request.url_vars.get("fetch_id"), request.url_vars.get("sha256")
-    where, params = ("f.id = ?", [int(fetch_id)]) if fetch_id else ("f.sha256 = ?", [sha256])
     for database in datasette.databases.values():
-        if not database.path:
-            continue
-        try:
-            result = await database.execute(ARCHIVED.format(where=where), params)
-        except Exception:  # a database without fetches
-            continue
-        row = result.first()
+        row = await archived_record(
+            database, int(fetch_id) if fetch_id else None, None if fetch_id else sha256
+        )
         if row is None:
             continue
-        warc_dir = Path(database.path).parent / "warc"
         info, chunks = await asyncio.to_thread(
-            open_response, warc_dir, row["warc_file"], row["warc_offset"]
+            open_response, row["warc_dir"], row["warc_file"], row["warc_offset"]
         )
         content_type = row["content_type"] or "application/octet-stream"
         headers = {

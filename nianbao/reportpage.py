@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from pathlib import Path
 
+from nianbao.archived import archived_record
 from nianbao.pdfpage import archived_pdf_page
 from parsers.form_labels import (
     ACTIVE_FIELD_LABELS,
@@ -201,18 +201,14 @@ def review_table(rows: dict[str, dict], attached: dict) -> dict:
 
 async def pdf_page(db, report: dict) -> int | None:
     """The page of the archived PDF that prints table 三, or None (not a PDF, no text layer)."""
-    if report.get("format") != "pdf" or report.get("fetch_id") is None or not db.path:
+    if report.get("format") != "pdf" or report.get("fetch_id") is None:
         return None
-    fetch = (
-        await db.execute(
-            "select warc_file, warc_offset from fetches where id = ?", [report["fetch_id"]]
-        )
-    ).first()
-    if fetch is None:
+    record = await archived_record(db, fetch_id=report["fetch_id"])
+    if record is None:
         return None
-    warc_dir = str(Path(db.path).parent / "warc")
+    where = (record["warc_dir"], record["warc_file"], record["warc_offset"])
     try:
-        return await asyncio.to_thread(archived_pdf_page, warc_dir, *fetch)
+        return await asyncio.to_thread(archived_pdf_page, *where)
     except (OSError, ValueError):  # the archive is not beside the database: no page to give
         return None
 

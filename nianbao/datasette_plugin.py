@@ -9,7 +9,8 @@ the pages a journalist reads (templates in nianbao/templates/).
   sha256 the database gives. It is streamed, read in a thread, so a 200 MB attachment holds
   up no other request. Scraped HTML is served under a sandboxing Content-Security-Policy: it
   is shown, never run in this site's origin.
-- In `reports`, `sha256` renders as a link to the archived copy of those bytes.
+- In `reports`, `sha256` renders as a link to the archived copy of those bytes; a source URL
+  in `reports` and `figures` is shown short; a `figures` title opens the report's page.
 - `asgi_wrapper`: pages are kept in memory until the database changes (nianbao.pagecache).
 - `extra_template_vars` gives the templates what they show beyond a row's columns: a report
   laid out as the national form (nianbao.reportpage), an agency's years and chart
@@ -20,10 +21,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from archive.search import fts_query
 from archive.warc import open_response
@@ -131,19 +133,41 @@ class StreamedBytes:
         await send({"type": "http.response.body", "body": b""})
 
 
+# Where a URL cites a report's source (the table's subject is the report, not the URL), it
+# is shown short, whole on hover: a long URL would make every row a column of characters.
+CITED_URLS = {"reports": ("url", "page_url"), "figures": ("url",)}
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    # fetch_id keeps Datasette's own foreign-key link to the fetch; the sha256 of the bytes
-    # is where the bytes themselves are one click away. A page may leave fetch_id out
-    # (?_nocol=fetch_id, ?_col=sha256): the link then names the bytes by their digest.
     if table == "reports" and column == "sha256" and isinstance(value, str) and value:
-        fetch_id = row["fetch_id"] if "fetch_id" in row.keys() else None
-        archived = (
-            f"/-/archive/{fetch_id}" if fetch_id is not None else f"/-/archive/sha256/{value}"
-        )
-        path = datasette.urls.path(archived)
-        return Markup(
-            f'<a href="{escape(path)}" title="sha256 {escape(value)}">archived copy</a> '
-            f"<small>{escape(value[:12])}…</small>"
-        )
+        return archived_copy_link(row, value, datasette)
+    if column in CITED_URLS.get(table, ()) and isinstance(value, str):
+        if value.startswith(("http://", "https://")):
+            return Markup('<a href="{}" title="{}">{}</a>').format(value, value, short_url(value))
+    if table == "figures" and column == "title" and value and "report_id" in row.keys():
+        # figures' key is the report: its title opens the report's page, not the figures row
+        page = datasette.urls.row(database, "reports", row["report_id"])
+        return Markup('<a href="{}">{}</a>').format(page, value)
     return None
+
+
+def archived_copy_link(row, sha256: str, datasette) -> Markup:
+    """fetch_id keeps Datasette's own foreign-key link to the fetch; the sha256 of the bytes
+    is where the bytes themselves are one click away. A page may leave fetch_id out
+    (?_nocol=fetch_id, ?_col=sha256): the link then names the bytes by their digest."""
+    fetch_id = row["fetch_id"] if "fetch_id" in row.keys() else None
+    archived = f"/-/archive/{fetch_id}" if fetch_id is not None else f"/-/archive/sha256/{sha256}"
+    return Markup('<a href="{}" title="sha256 {}">archived copy</a> <small>{}…</small>').format(
+        datasette.urls.path(archived), sha256, sha256[:12]
+    )
+
+
+def short_url(url: str, tail: int = 32) -> str:
+    """host/…/name of a URL: which site, and which file, in one short line."""
+    parts = urlsplit(url)
+    name = parts.path.rstrip("/").rsplit("/", 1)[-1] + (f"?{parts.query}" if parts.query else "")
+    if len(name) > tail:
+        name = name[: tail - 1] + "…"
+    between = "/…/" if parts.path.strip("/").count("/") else "/"
+    return parts.netloc + between + name

@@ -127,10 +127,19 @@ def test_home_and_reports_pages_are_fit_for_reading(demo, page):
     page.locator(".start-here a").first.click()
     page.wait_for_url("**/nianbao/reports")
     assert sentence not in page.content()
-    headers = page.locator("table.rows-and-columns th").all_inner_texts()
-    assert "title" in " ".join(headers) and not {"text", "overview"} & {h.strip() for h in headers}
+    headers = {h.strip() for h in page.locator("table.rows-and-columns th").all_inner_texts()}
+    assert "title" in headers and not {"text", "overview", "page_url"} & headers
     assert not page.locator("details.about-table").get_attribute("open")  # folded away
+    # A source URL is one short line (host/…/file), the whole of it on hover and in its link.
+    source = page.locator("table.rows-and-columns td.col-url a").first
+    whole, shown = source.get_attribute("href"), source.inner_text()
+    assert source.get_attribute("title") == whole and "/…/" in shown and len(shown) < len(whole)
+    assert shown.endswith(whole.rsplit("/", 1)[1])
     page.screenshot(path=str(ARTIFACTS / "reports-table.png"))
+    page.click("text=Show all columns")
+    page.wait_for_url("**_all_columns=1")
+    headers = {h.strip() for h in page.locator("table.rows-and-columns th").all_inner_texts()}
+    assert {"page_url", "text", "overview"} <= headers
 
 
 def test_a_pdf_report_links_to_the_page_that_prints_table_three(demo, page):

@@ -187,6 +187,9 @@ def review_table(rows: dict[str, dict], attached: dict) -> dict:
     failed = attached["failed"]
     return {
         "kinds": [REVIEW_KIND_LABELS[k] for k in REVIEW_KINDS],
+        # The form prints 行政诉讼 once, over its two kinds ("行政诉讼：未经复议直接起诉" …).
+        "litigation": REVIEW_KIND_LABELS["litigation_direct"].partition("：")[0],
+        "litigation_kinds": [REVIEW_KIND_LABELS[k].partition("：")[2] for k in REVIEW_KINDS[1:]],
         "outcomes": [REVIEW_OUTCOME_LABELS[o] for o in REVIEW_OUTCOMES],
         "cells": [
             _cell((rows.get(kind) or {}).get(o), ("review_litigation", kind, o) in failed)

@@ -66,7 +66,7 @@ from nianbao.demo.cms import (
     urls,
 )
 from nianbao.demo.render import seed_html
-from nianbao.demo.server import Answer, Served, conditional_answer
+from nianbao.demo.server import Answer, Served, conditional_answer, not_found
 from nianbao.demo.word import seed_docx, stable_zip
 
 DEFAULT_DOCUMENTS = Path(__file__).resolve().parent / "documents"
@@ -501,13 +501,6 @@ class DemoPortal(Served):
         with self._lock:
             self.requests.append((method, path, headers))
             self.request_times.append((arrived, method, path))
-
-
-def not_found() -> Answer:
-    body = (
-        "<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>"
-    )
-    return Answer(404, {"Content-Type": HTML}, body.encode())
 
 
 def main(argv: list[str] | None = None) -> None:

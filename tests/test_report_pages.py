@@ -16,18 +16,15 @@ import pytest
 
 from parsers.template import APPLICANT_COLUMNS
 from tests.conftest import FIXTURES, ROOT
-from tests.serving import CHROMIUM, CHROMIUM_ARGS, build_demo, serving
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, serving
 
 ARTIFACTS = ROOT / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    data = tmp_path_factory.mktemp("demo") / "data"
-    built = build_demo(data)
-    assert built.returncode == 0, built.stderr[-3000:]
-    with serving(data) as base:
-        yield base, data
+def demo(demo_data):
+    with serving(demo_data) as base:
+        yield base, demo_data
 
 
 @pytest.fixture(scope="module")

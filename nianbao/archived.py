@@ -5,6 +5,10 @@ the report page's link into a PDF both ask here."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datasette.database import Database
 
 # The fetch, and the record holding its bytes: its own, or the one a revisit refers to.
 ARCHIVED = """
@@ -18,7 +22,7 @@ where {where} order by f.id limit 1
 
 
 async def archived_record(
-    database, fetch_id: int | None = None, sha256: str | None = None
+    database: Database, fetch_id: int | None = None, sha256: str | None = None
 ) -> dict | None:
     """The fetch with that id (or the first with that sha256) and where its bytes are:
     url, content_encoding, content_type, warc_dir, warc_file, warc_offset. None when the

@@ -20,7 +20,9 @@ the pages a journalist reads (templates in nianbao/templates/).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from datasette import hookimpl
@@ -34,17 +36,28 @@ from nianbao.archived import archived_record
 from nianbao.pagecache import PageCache
 from nianbao.reportpage import report_page
 
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+    from datasette.utils.asgi import Request
+
 SANDBOX = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 
 
 @hookimpl(trylast=True)  # after Datasette's own prepare_connection, which defines escape_fts
-def prepare_connection(conn):
+def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("escape_fts", 1, fts_query)
 
 
 @hookimpl
-def extra_template_vars(template, database, table, view_name, request, datasette):
-    async def page_data():
+def extra_template_vars(
+    template: str,
+    database: str | None,
+    table: str | None,
+    view_name: str,
+    request: Request | None,
+    datasette: Datasette,
+) -> Callable:
+    async def page_data() -> dict:
         if view_name == "row" and table in ROW_PAGES:
             try:
                 key = int(request.url_vars["pks"])
@@ -61,7 +74,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
 ROW_PAGES = {"reports": report_page, "agencies": agency_page}
 
 
-def start_here(datasette) -> dict[str, dict[str, str]]:
+def start_here(datasette: Datasette) -> dict[str, dict[str, str]]:
     """Database → the tables a newcomer starts from, each with a line on what it is for
     (metadata.yml: databases.<name>.plugins.nianbao.start_here)."""
     return {
@@ -71,19 +84,19 @@ def start_here(datasette) -> dict[str, dict[str, str]]:
 
 
 @hookimpl
-def asgi_wrapper(datasette):
+def asgi_wrapper(datasette: Datasette) -> Callable:
     return lambda app: PageCache(app, datasette)
 
 
 @hookimpl
-def register_routes():
+def register_routes() -> list[tuple[str, Callable]]:
     return [
         (r"^/-/archive/(?P<fetch_id>\d+)$", archived_copy),
         (r"^/-/archive/sha256/(?P<sha256>[0-9a-f]{64})$", archived_copy),
     ]
 
 
-async def archived_copy(datasette, request):
+async def archived_copy(datasette: Datasette, request: Request) -> Response | StreamedBytes:
     fetch_id, sha256 = request.url_vars.get("fetch_id"), request.url_vars.get("sha256")
     for database in datasette.databases.values():
         row = await archived_record(
@@ -139,7 +152,14 @@ CITED_URLS = {"reports": ("url", "page_url"), "figures": ("url",)}
 
 
 @hookimpl
-def render_cell(row, value, column, table, database, datasette):
+def render_cell(
+    row: sqlite3.Row,
+    value: object,
+    column: str,
+    table: str | None,
+    database: str,
+    datasette: Datasette,
+) -> Markup | None:
     if table == "reports" and column == "sha256" and isinstance(value, str) and value:
         return archived_copy_link(row, value, datasette)
     if column in CITED_URLS.get(table, ()) and isinstance(value, str):
@@ -152,7 +172,7 @@ def render_cell(row, value, column, table, database, datasette):
     return None
 
 
-def archived_copy_link(row, sha256: str, datasette) -> Markup:
+def archived_copy_link(row: sqlite3.Row, sha256: str, datasette: Datasette) -> Markup:
     """fetch_id keeps Datasette's own foreign-key link to the fetch; the sha256 of the bytes
     is where the bytes themselves are one click away. A page may leave fetch_id out
     (?_nocol=fetch_id, ?_col=sha256): the link then names the bytes by their digest."""

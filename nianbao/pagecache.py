@@ -18,7 +18,18 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+# ASGI: the scope of a request, and the receive and send of its messages.
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict]]
+Send = Callable[[dict], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_PAGES = 256
 MAX_BYTES = 2_000_000  # a page larger than this is made again each time
@@ -41,7 +52,7 @@ def database_version(paths: list[str]) -> tuple:
 class PageCache:
     """ASGI middleware around Datasette (the plugin's asgi_wrapper)."""
 
-    def __init__(self, app, datasette):
+    def __init__(self, app: App, datasette: Datasette):
         self.app = app
         self.datasette = datasette
         self.pages: OrderedDict[tuple, list[dict]] = OrderedDict()
@@ -54,7 +65,7 @@ class PageCache:
         return database_version(paths)
 
     @staticmethod
-    def cacheable(scope) -> bool:
+    def cacheable(scope: Scope) -> bool:
         if scope["type"] != "http" or scope["method"] != "GET":
             return False
         if scope["path"].startswith("/-/"):
@@ -64,7 +75,7 @@ class PageCache:
             return False
         return b"_stream" not in scope.get("query_string", b"")
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self.cacheable(scope):
             return await self.app(scope, receive, send)
         version = self._version()
@@ -87,7 +98,7 @@ class PageCache:
         messages: list[dict] = []
         size = 0
 
-        async def keep(message):
+        async def keep(message: dict) -> None:
             nonlocal size
             messages.append(message)
             size += len(message.get("body", b""))
@@ -103,7 +114,7 @@ class PageCache:
                 del self.sizes[oldest]
 
 
-async def warm(datasette, host: bytes) -> None:
+async def warm(datasette: Datasette, host: bytes) -> None:
     """Make each table's default page once, in the background, so no reader waits for it;
     as asked for at `host`, the address readers use (pages link to themselves by it)."""
     headers = {"host": host.decode("latin-1")} if host else {}

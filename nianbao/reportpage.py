@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from typing import TYPE_CHECKING
 
 from nianbao.archived import archived_record
 from nianbao.pdfpage import archived_pdf_page
@@ -30,6 +31,9 @@ from parsers.template import (
     REVIEW_OUTCOMES,
     application_rows,
 )
+
+if TYPE_CHECKING:
+    from datasette.database import Database
 
 # The headings table 三 prints its rows under (merged cells on the form's left).
 RESULTS = "三、本年度办理结果"
@@ -202,7 +206,7 @@ def review_table(rows: dict[str, dict], attached: dict) -> dict:
     }
 
 
-async def pdf_page(db, report: dict) -> int | None:
+async def pdf_page(db: Database, report: dict) -> int | None:
     """The page of the archived PDF that prints table 三, or None (not a PDF, no text layer)."""
     if report.get("format") != "pdf" or report.get("fetch_id") is None:
         return None
@@ -216,7 +220,7 @@ async def pdf_page(db, report: dict) -> int | None:
         return None
 
 
-async def report_page(db, report_id: int) -> dict | None:
+async def report_page(db: Database, report_id: int) -> dict | None:
     """Everything row-nianbao-reports.html shows beyond the report's own columns."""
     found = (await db.execute("select * from reports where id = ?", [report_id])).first()
     if found is None:

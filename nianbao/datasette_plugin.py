@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import string
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
@@ -111,7 +112,9 @@ async def archived_copy(datasette: Datasette, request: Request) -> Response | St
         headers = {
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": SANDBOX,
-            "X-Archived-URL": row["url"],
+            # as a URI: a header carries Latin-1 only, and a WARC another tool wrote may
+            # name its documents by IRI (年报.pdf), not percent-encoded
+            "X-Archived-URL": quote(row["url"], safe=string.punctuation),
             "X-Archived-At": info["date"] or "",
             "Content-Disposition": "inline",
         }

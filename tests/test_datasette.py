@@ -11,6 +11,7 @@ import sqlite3
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -23,6 +24,8 @@ ARTIFACTS = ROOT / "artifacts"
 # What a portal could put in a title, a section or a warning: shown as text, never as markup.
 HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1"><b id="pwned">粗体</b>'
 HOSTILE_URL = "http://portal.test/nianbao/000_bd46ccaa43edb311.txt"
+# A document named by an IRI (年报 unescaped), as a WARC written by another tool may name it.
+IRI_URL = "http://portal.test/nianbao/004_3cdcdf96041af72f.txt"
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +41,7 @@ def site(tmp_path_factory):
             [HOSTILE, HOSTILE, "applications.granted: " + HOSTILE, HOSTILE_URL],
         )
         db.execute("update figures set title = title || ? where url = ?", [HOSTILE, HOSTILE_URL])
+        db.execute("update fetches set url = ? where url = ?", [IRI_URL + "?q=年报", IRI_URL])
     with serving(data) as base:
         yield base, data, urls
 
@@ -115,10 +119,12 @@ def test_archived_copy_returns_the_original_bytes(site):
                 csp = response.headers.get("Content-Security-Policy", "")
                 assert csp.split(";")[0] == "sandbox", csp
                 encoding = response.headers.get("X-Archived-Content-Encoding")
+                named = response.headers["X-Archived-URL"]
             # the document itself, decoded when the portal sent it compressed: its sha256
             # is the one the row gives
             assert served == original and hashlib.sha256(served).hexdigest() == row["sha256"]
             assert encoding == ("gzip" if urls[row["url"]] == GZIPPED else None)
+            assert named.isascii() and unquote(named).removesuffix("?q=年报") == row["url"]
 
 
 def test_no_column_selection_breaks_the_reports_page(site):

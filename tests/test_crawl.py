@@ -18,17 +18,7 @@ from nianbao.demo.portal import DemoPortal
 from nianbao.demo.server import Answer, Served, not_found
 from tests.archive_checks import assert_archive_backs_every_fetch, query
 from tests.conftest import FIXTURES, NIANBAO
-
-FAST = [
-    "-s",
-    "AUTOTHROTTLE_ENABLED=False",
-    "-s",
-    "DOWNLOAD_DELAY=0",
-    "-s",
-    "CONCURRENT_REQUESTS_PER_DOMAIN=4",
-    "-s",
-    "LOG_LEVEL=INFO",
-]
+from tests.crawling import FAST, crawl_ok, start_args
 
 
 @pytest.fixture
@@ -38,16 +28,12 @@ def portal():
 
 
 def crawl_command(portal: DemoPortal, data: Path) -> list[str]:
-    urls = [a for url in portal.column_urls.values() for a in ("--start-url", url)]
+    urls = start_args(list(portal.column_urls.values()))
     return [NIANBAO, "crawl", *urls, "--portal", "demo", "--data", str(data), *FAST]
 
 
 def crawl(portal: DemoPortal, data: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        crawl_command(portal, data), capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
+    return crawl_ok(data, *start_args(list(portal.column_urls.values())), "--portal", "demo")
 
 
 def expected_documents(portal: DemoPortal) -> set[str]:
@@ -252,13 +238,7 @@ def flaky_column():
 
 
 def crawl_column(column: str, data: Path, *options: str) -> None:
-    result = subprocess.run(
-        [NIANBAO, "crawl", "--start-url", column, "--data", str(data), *FAST, *options],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    crawl_ok(data, "--start-url", column, *options, timeout=120)
 
 
 def test_retries_back_off_and_every_attempt_is_archived(flaky_column, tmp_path):

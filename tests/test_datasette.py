@@ -10,17 +10,15 @@ import re
 import sqlite3
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
 from archive.build import build
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
 from tests.sample_archive import DOCUMENTS, GZIPPED, write_sample_archive
-from tests.serving import CHROMIUM, CHROMIUM_ARGS, serving
+from tests.serving import ARTIFACTS, chromium_page, serving
 
-ARTIFACTS = ROOT / "artifacts"
 # What a portal could put in a title, a section or a warning: shown as text, never as markup.
 HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1"><b id="pwned">粗体</b>'
 HOSTILE_URL = "http://portal.test/nianbao/000_bd46ccaa43edb311.txt"
@@ -48,14 +46,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(site):
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make test installs it)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser.new_page(viewport={"width": 1400, "height": 1000})
-        browser.close()
+    with chromium_page(viewport={"width": 1400, "height": 1000}) as page:
+        yield page
 
 
 def get(url: str) -> bytes:

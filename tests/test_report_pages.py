@@ -15,10 +15,8 @@ from pathlib import Path
 import pytest
 
 from parsers.template import APPLICANT_COLUMNS
-from tests.conftest import FIXTURES, ROOT
-from tests.serving import CHROMIUM, CHROMIUM_ARGS, serving
-
-ARTIFACTS = ROOT / "artifacts"
+from tests.conftest import FIXTURES
+from tests.serving import ARTIFACTS, chromium_page, serving
 
 
 @pytest.fixture(scope="module")
@@ -29,14 +27,8 @@ def demo(demo_data):
 
 @pytest.fixture(scope="module")
 def page(demo):
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make test installs it)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser.new_page(viewport={"width": 1300, "height": 1000}, accept_downloads=True)
-        browser.close()
+    with chromium_page(viewport={"width": 1300, "height": 1000}, accept_downloads=True) as page:
+        yield page
 
 
 def report_id(data: Path, title_part: str, year: int) -> int:

@@ -10,6 +10,10 @@ from 2008 to today (the view agency_series holds the same for SQL and CSV).
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datasette.database import Database
 
 # The series drawn: (figures column, label, colour).
 SERIES = (
@@ -30,7 +34,7 @@ LEGACY_COLUMNS = {
 }
 
 
-async def legacy_figures_of(db, agency_id: int) -> dict[int, dict[str, int]]:
+async def legacy_figures_of(db: Database, agency_id: int) -> dict[int, dict[str, int]]:
     """Report id → the figures the agency's pre-2019 reports print in their old 统计表 (or
     state in sentences), as figures columns."""
     if not await db.table_exists("legacy_figures"):
@@ -85,7 +89,7 @@ def chart(by_year: dict[int, dict]) -> dict | None:
     }
 
 
-async def agency_page(db, agency_id: int) -> dict | None:
+async def agency_page(db: Database, agency_id: int) -> dict | None:
     """Everything row-nianbao-agencies.html shows beyond the agency's own columns."""
     rows = await db.execute(
         "select r.id, r.year, r.title, r.url, r.format, r.template, r.checks_failed, "

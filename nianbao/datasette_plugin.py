@@ -9,7 +9,8 @@ the pages a journalist reads (templates in nianbao/templates/).
   sha256 the database gives. It is streamed, read in a thread, so a 200 MB attachment holds
   up no other request. Scraped HTML is served under a sandboxing Content-Security-Policy: it
   is shown, never run in this site's origin.
-- In `reports`, `sha256` renders as a link to the archived copy of those bytes.
+- In `reports`, `sha256` renders as a link to the archived copy of those bytes; a source URL
+  in `reports` and `figures` is shown short; a `figures` title opens the report's page.
 - `asgi_wrapper`: pages are kept in memory until the database changes (nianbao.pagecache).
 - `extra_template_vars` gives the templates what they show beyond a row's columns: a report
   laid out as the national form (nianbao.reportpage), an agency's years and chart
@@ -19,30 +20,45 @@ the pages a journalist reads (templates in nianbao/templates/).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
+import sqlite3
+import string
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from archive.search import fts_query
 from archive.warc import open_response
 from nianbao.agencypage import agency_page
+from nianbao.archived import archived_record
 from nianbao.pagecache import PageCache
 from nianbao.reportpage import report_page
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+    from datasette.utils.asgi import Request
 
 SANDBOX = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:"
 
 
 @hookimpl(trylast=True)  # after Datasette's own prepare_connection, which defines escape_fts
-def prepare_connection(conn):
+def prepare_connection(conn: sqlite3.Connection) -> None:
     conn.create_function("escape_fts", 1, fts_query)
 
 
 @hookimpl
-def extra_template_vars(template, database, table, view_name, request, datasette):
-    async def page_data():
+def extra_template_vars(
+    template: str,
+    database: str | None,
+    table: str | None,
+    view_name: str,
+    request: Request | None,
+    datasette: Datasette,
+) -> Callable:
+    async def page_data() -> dict:
         if view_name == "row" and table in ROW_PAGES:
             try:
                 key = int(request.url_vars["pks"])
@@ -59,7 +75,7 @@ def extra_template_vars(template, database, table, view_name, request, datasette
 ROW_PAGES = {"reports": report_page, "agencies": agency_page}
 
 
-def start_here(datasette) -> dict[str, dict[str, str]]:
+def start_here(datasette: Datasette) -> dict[str, dict[str, str]]:
     """Database → the tables a newcomer starts from, each with a line on what it is for
     (metadata.yml: databases.<name>.plugins.nianbao.start_here)."""
     return {
@@ -69,51 +85,36 @@ def start_here(datasette) -> dict[str, dict[str, str]]:
 
 
 @hookimpl
-def asgi_wrapper(datasette):
+def asgi_wrapper(datasette: Datasette) -> Callable:
     return lambda app: PageCache(app, datasette)
 
 
 @hookimpl
-def register_routes():
+def register_routes() -> list[tuple[str, Callable]]:
     return [
         (r"^/-/archive/(?P<fetch_id>\d+)$", archived_copy),
         (r"^/-/archive/sha256/(?P<sha256>[0-9a-f]{64})$", archived_copy),
     ]
 
 
-# The fetch, and the record holding its bytes: its own, or the one a revisit refers to.
-ARCHIVED = """
-select f.id, f.url, f.content_encoding,
-  coalesce(o.warc_file, f.warc_file) as warc_file,
-  coalesce(o.warc_offset, f.warc_offset) as warc_offset,
-  coalesce(f.content_type, o.content_type) as content_type
-from fetches f left join fetches o on o.record_id = f.refers_to and o.refers_to is null
-where {where} order by f.id limit 1
-"""
-
-
-async def archived_copy(datasette, request):
+async def archived_copy(datasette: Datasette, request: Request) -> Response | StreamedBytes:
     fetch_id, sha256 = request.url_vars.get("fetch_id"), request.url_vars.get("sha256")
-    where, params = ("f.id = ?", [int(fetch_id)]) if fetch_id else ("f.sha256 = ?", [sha256])
     for database in datasette.databases.values():
-        if not database.path:
-            continue
-        try:
-            result = await database.execute(ARCHIVED.format(where=where), params)
-        except Exception:  # a database without fetches
-            continue
-        row = result.first()
+        row = await archived_record(
+            database, int(fetch_id) if fetch_id else None, None if fetch_id else sha256
+        )
         if row is None:
             continue
-        warc_dir = Path(database.path).parent / "warc"
         info, chunks = await asyncio.to_thread(
-            open_response, warc_dir, row["warc_file"], row["warc_offset"]
+            open_response, row["warc_dir"], row["warc_file"], row["warc_offset"]
         )
         content_type = row["content_type"] or "application/octet-stream"
         headers = {
             "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": SANDBOX,
-            "X-Archived-URL": row["url"],
+            # as a URI: a header carries Latin-1 only, and a WARC another tool wrote may
+            # name its documents by IRI (年报.pdf), not percent-encoded
+            "X-Archived-URL": quote(row["url"], safe=string.punctuation),
             "X-Archived-At": info["date"] or "",
             "Content-Disposition": "inline",
         }
@@ -148,19 +149,48 @@ class StreamedBytes:
         await send({"type": "http.response.body", "body": b""})
 
 
+# Where a URL cites a report's source (the table's subject is the report, not the URL), it
+# is shown short, whole on hover: a long URL would make every row a column of characters.
+CITED_URLS = {"reports": ("url", "page_url"), "figures": ("url",)}
+
+
 @hookimpl
-def render_cell(row, value, column, table, database, datasette):
-    # fetch_id keeps Datasette's own foreign-key link to the fetch; the sha256 of the bytes
-    # is where the bytes themselves are one click away. A page may leave fetch_id out
-    # (?_nocol=fetch_id, ?_col=sha256): the link then names the bytes by their digest.
+def render_cell(
+    row: sqlite3.Row,
+    value: object,
+    column: str,
+    table: str | None,
+    database: str,
+    datasette: Datasette,
+) -> Markup | None:
     if table == "reports" and column == "sha256" and isinstance(value, str) and value:
-        fetch_id = row["fetch_id"] if "fetch_id" in row.keys() else None
-        archived = (
-            f"/-/archive/{fetch_id}" if fetch_id is not None else f"/-/archive/sha256/{value}"
-        )
-        path = datasette.urls.path(archived)
-        return Markup(
-            f'<a href="{escape(path)}" title="sha256 {escape(value)}">archived copy</a> '
-            f"<small>{escape(value[:12])}…</small>"
-        )
+        return archived_copy_link(row, value, datasette)
+    if column in CITED_URLS.get(table, ()) and isinstance(value, str):
+        if value.startswith(("http://", "https://")):
+            return Markup('<a href="{}" title="{}">{}</a>').format(value, value, short_url(value))
+    if table == "figures" and column == "title" and value and "report_id" in row.keys():
+        # figures' key is the report: its title opens the report's page, not the figures row
+        page = datasette.urls.row(database, "reports", row["report_id"])
+        return Markup('<a href="{}">{}</a>').format(page, value)
     return None
+
+
+def archived_copy_link(row: sqlite3.Row, sha256: str, datasette: Datasette) -> Markup:
+    """fetch_id keeps Datasette's own foreign-key link to the fetch; the sha256 of the bytes
+    is where the bytes themselves are one click away. A page may leave fetch_id out
+    (?_nocol=fetch_id, ?_col=sha256): the link then names the bytes by their digest."""
+    fetch_id = row["fetch_id"] if "fetch_id" in row.keys() else None
+    archived = f"/-/archive/{fetch_id}" if fetch_id is not None else f"/-/archive/sha256/{sha256}"
+    return Markup('<a href="{}" title="sha256 {}">archived copy</a> <small>{}…</small>').format(
+        datasette.urls.path(archived), sha256, sha256[:12]
+    )
+
+
+def short_url(url: str, tail: int = 32) -> str:
+    """host/…/name of a URL: which site, and which file, in one short line."""
+    parts = urlsplit(url)
+    name = parts.path.rstrip("/").rsplit("/", 1)[-1] + (f"?{parts.query}" if parts.query else "")
+    if len(name) > tail:
+        name = name[: tail - 1] + "…"
+    between = "/…/" if parts.path.strip("/").count("/") else "/"
+    return parts.netloc + between + name

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
+from nianbao.archived import archived_record
 from nianbao.pdfpage import archived_pdf_page
 from parsers.form_labels import (
     ACTIVE_FIELD_LABELS,
@@ -30,6 +31,9 @@ from parsers.template import (
     REVIEW_OUTCOMES,
     application_rows,
 )
+
+if TYPE_CHECKING:
+    from datasette.database import Database
 
 # The headings table 三 prints its rows under (merged cells on the form's left).
 RESULTS = "三、本年度办理结果"
@@ -187,6 +191,9 @@ def review_table(rows: dict[str, dict], attached: dict) -> dict:
     failed = attached["failed"]
     return {
         "kinds": [REVIEW_KIND_LABELS[k] for k in REVIEW_KINDS],
+        # The form prints 行政诉讼 once, over its two kinds ("行政诉讼：未经复议直接起诉" …).
+        "litigation": REVIEW_KIND_LABELS["litigation_direct"].partition("：")[0],
+        "litigation_kinds": [REVIEW_KIND_LABELS[k].partition("：")[2] for k in REVIEW_KINDS[1:]],
         "outcomes": [REVIEW_OUTCOME_LABELS[o] for o in REVIEW_OUTCOMES],
         "cells": [
             _cell((rows.get(kind) or {}).get(o), ("review_litigation", kind, o) in failed)
@@ -199,25 +206,21 @@ def review_table(rows: dict[str, dict], attached: dict) -> dict:
     }
 
 
-async def pdf_page(db, report: dict) -> int | None:
+async def pdf_page(db: Database, report: dict) -> int | None:
     """The page of the archived PDF that prints table 三, or None (not a PDF, no text layer)."""
-    if report.get("format") != "pdf" or report.get("fetch_id") is None or not db.path:
+    if report.get("format") != "pdf" or report.get("fetch_id") is None:
         return None
-    fetch = (
-        await db.execute(
-            "select warc_file, warc_offset from fetches where id = ?", [report["fetch_id"]]
-        )
-    ).first()
-    if fetch is None:
+    record = await archived_record(db, fetch_id=report["fetch_id"])
+    if record is None:
         return None
-    warc_dir = str(Path(db.path).parent / "warc")
+    where = (record["warc_dir"], record["warc_file"], record["warc_offset"])
     try:
-        return await asyncio.to_thread(archived_pdf_page, warc_dir, *fetch)
+        return await asyncio.to_thread(archived_pdf_page, *where)
     except (OSError, ValueError):  # the archive is not beside the database: no page to give
         return None
 
 
-async def report_page(db, report_id: int) -> dict | None:
+async def report_page(db: Database, report_id: int) -> dict | None:
     """Everything row-nianbao-reports.html shows beyond the report's own columns."""
     found = (await db.execute("select * from reports where id = ?", [report_id])).first()
     if found is None:

@@ -67,3 +67,15 @@ def assert_matches_expected(parsed: dict, expected: dict) -> None:
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory) -> Path:
+    """The data directory of `nianbao demo --no-serve`, made once for the tests that read it
+    (a crawl and a build of the demo portal): they must not change it."""
+    from tests.serving import build_demo
+
+    data = tmp_path_factory.mktemp("demo") / "data"
+    built = build_demo(data)
+    assert built.returncode == 0, built.stderr[-3000:]
+    return data

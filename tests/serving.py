@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import NIANBAO
+from tests.conftest import NIANBAO, ROOT
+
+# Screenshots the browser tests take, for a person to look at.
+ARTIFACTS = ROOT / "artifacts"
 
 # Debian's Chromium, as the browser tests launch it: headless, offline, nothing fetched.
 CHROMIUM = "/usr/bin/chromium"
@@ -25,6 +28,21 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@contextlib.contextmanager
+def chromium_page(**options) -> Iterator:
+    """A Playwright page in Debian's Chromium (skips the test where either is missing)."""
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(**options)
+        finally:
+            browser.close()
 
 
 def free_port() -> int:

@@ -15,7 +15,8 @@ from archive.payload import warc_digest
 from nianbao.demo.portal import DemoPortal
 from tests.archive_checks import assert_archive_backs_every_fetch, query
 from tests.conftest import NIANBAO
-from tests.test_crawl import FAST, expected_documents
+from tests.crawling import crawl_ok, start_args
+from tests.test_crawl import expected_documents
 
 FETCH_COLUMNS = (
     "url, status, fetched_at, content_type, content_encoding, location, sha256, length, "
@@ -29,15 +30,8 @@ REPORT_COLUMNS = (
 
 
 def crawl(starts: list[str], data: Path) -> str:
-    urls = [a for url in starts for a in ("--start-url", url)]
-    result = subprocess.run(
-        [NIANBAO, "crawl", *urls, "--portal", "demo", "--data", str(data), *FAST],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stderr.splitlines()[-1]
+    """The crawl's summary line."""
+    return crawl_ok(data, *start_args(starts), "--portal", "demo").stderr.splitlines()[-1]
 
 
 def raw_records(data: Path) -> list[tuple[str, dict, bytes]]:

@@ -8,28 +8,17 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import threading
 import time
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from nianbao.demo.portal import DemoPortal
+from nianbao.demo.server import Answer, Served, not_found
 from tests.archive_checks import assert_archive_backs_every_fetch, query
 from tests.conftest import FIXTURES, NIANBAO
-
-FAST = [
-    "-s",
-    "AUTOTHROTTLE_ENABLED=False",
-    "-s",
-    "DOWNLOAD_DELAY=0",
-    "-s",
-    "CONCURRENT_REQUESTS_PER_DOMAIN=4",
-    "-s",
-    "LOG_LEVEL=INFO",
-]
+from tests.crawling import FAST, crawl_ok, start_args
 
 
 @pytest.fixture
@@ -39,16 +28,12 @@ def portal():
 
 
 def crawl_command(portal: DemoPortal, data: Path) -> list[str]:
-    urls = [a for url in portal.column_urls.values() for a in ("--start-url", url)]
+    urls = start_args(list(portal.column_urls.values()))
     return [NIANBAO, "crawl", *urls, "--portal", "demo", "--data", str(data), *FAST]
 
 
 def crawl(portal: DemoPortal, data: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        crawl_command(portal, data), capture_output=True, text=True, timeout=300
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
+    return crawl_ok(data, *start_args(list(portal.column_urls.values())), "--portal", "demo")
 
 
 def expected_documents(portal: DemoPortal) -> set[str]:
@@ -213,72 +198,68 @@ def test_sigkill_mid_crawl_then_resume_gives_the_same_set(tmp_path):
         assert_archive_backs_every_fetch(tmp_path)
 
 
-class FlakyColumn(BaseHTTPRequestHandler):
-    """A column page that answers 503 twice before listing one report, as an overloaded
-    portal does; the report page is a real one."""
+class FlakyColumn(Served):
+    """A column page that answers 503 `failures` times before listing one report, as an
+    overloaded portal does; the report page is a real one. Served by the mock portals'
+    server (nianbao.demo.server)."""
 
-    failures = 2
-    column_hits: list[float] = []
+    latency = 0.0
 
-    def do_GET(self):
-        if self.path == "/robots.txt":
-            return self.reply(404, b"")
-        if self.path == "/col/":
+    def __init__(self, failures: int = 2):
+        self.failures = failures
+        self.column_hits: list[float] = []  # time.monotonic() of each request for the column
+
+    @property
+    def column(self) -> str:
+        return f"http://127.0.0.1:{self.port}/col/"
+
+    def record(self, method: str, target: str, headers: dict) -> None:
+        if target == "/col/":
             self.column_hits.append(time.monotonic())
-            if len(self.column_hits) <= self.failures:
-                return self.reply(503, b"<html><body>Service Unavailable</body></html>")
+
+    def answer(self, method: str, target: str, headers: dict, payload: bytes = b"") -> Answer:
+        if target == "/col/" and len(self.column_hits) <= self.failures:
+            return Answer(503, HTML, b"<html><body>Service Unavailable</body></html>")
+        if target == "/col/":
             link = '<a href="/art/1.html">2025年政府信息公开工作年度报告</a>'
-            return self.reply(200, f"<html><body><ul><li>{link}</li></ul></body></html>".encode())
-        if self.path == "/art/1.html":
-            return self.reply(200, (FIXTURES / "reports" / "pingtan-2025.html").read_bytes())
-        self.reply(404, b"")
+            return Answer(200, HTML, f"<html><body><ul><li>{link}</li></ul></body></html>".encode())
+        if target == "/art/1.html":
+            return Answer(200, HTML, (FIXTURES / "reports" / "pingtan-2025.html").read_bytes())
+        return not_found()
 
-    def reply(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-    def log_message(self, *args) -> None:
-        pass
+HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
 @pytest.fixture
 def flaky_column():
-    FlakyColumn.column_hits, FlakyColumn.failures = [], 2
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyColumn)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/col/"
-    server.shutdown()
+    with FlakyColumn() as site:
+        yield site
 
 
 def crawl_column(column: str, data: Path, *options: str) -> None:
-    result = subprocess.run(
-        [NIANBAO, "crawl", "--start-url", column, "--data", str(data), *FAST, *options],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    crawl_ok(data, "--start-url", column, *options, timeout=120)
 
 
 def test_retries_back_off_and_every_attempt_is_archived(flaky_column, tmp_path):
-    crawl_column(flaky_column, tmp_path, "-s", "RETRY_BACKOFF_BASE=0.4")
-    hits = FlakyColumn.column_hits
+    crawl_column(flaky_column.column, tmp_path, "-s", "RETRY_BACKOFF_BASE=0.4")
+    hits = flaky_column.column_hits
     assert len(hits) == 3
     # first retry after >= 0.4 s, the second after >= 0.8 s
     assert hits[1] - hits[0] >= 0.4 and hits[2] - hits[1] >= 0.8
     statuses = [
-        s for (s,) in query(tmp_path, "select status from fetches where url = ?", [flaky_column])
+        s
+        for (s,) in query(
+            tmp_path, "select status from fetches where url = ?", [flaky_column.column]
+        )
     ]
     assert sorted(statuses) == [200, 503, 503]
     assert query(tmp_path, "select count(*) from reports")[0][0] == 1
 
 
 def test_a_new_column_of_a_registry_portal_gets_its_province_and_level(flaky_column, tmp_path):
-    FlakyColumn.failures = 0
-    crawl_column(flaky_column, tmp_path, "--portal", "pingtan")
+    flaky_column.failures = 0
+    crawl_column(flaky_column.column, tmp_path, "--portal", "pingtan")
     assert query(tmp_path, "select portal, province, level from reports") == [
         ("pingtan", "福建省", "prefecture")
     ]

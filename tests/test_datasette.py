@@ -7,18 +7,23 @@ import hashlib
 import io
 import json
 import re
+import sqlite3
 import urllib.error
 import urllib.request
-from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
 from archive.build import build
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES
 from tests.sample_archive import DOCUMENTS, GZIPPED, write_sample_archive
-from tests.serving import CHROMIUM, CHROMIUM_ARGS, serving
+from tests.serving import ARTIFACTS, chromium_page, serving
 
-ARTIFACTS = ROOT / "artifacts"
+# What a portal could put in a title, a section or a warning: shown as text, never as markup.
+HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1"><b id="pwned">粗体</b>'
+HOSTILE_URL = "http://portal.test/nianbao/000_bd46ccaa43edb311.txt"
+# A document named by an IRI (年报 unescaped), as a WARC written by another tool may name it.
+IRI_URL = "http://portal.test/nianbao/004_3cdcdf96041af72f.txt"
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +32,22 @@ def site(tmp_path_factory):
     urls = write_sample_archive(data)
     summary = build(data)
     assert summary.reports == len(DOCUMENTS)
+    with sqlite3.connect(data / "nianbao.db") as db:
+        db.execute(
+            "update reports set title = title || ?, overview = ?, warnings = json_array(?) "
+            "where url = ?",
+            [HOSTILE, HOSTILE, "applications.granted: " + HOSTILE, HOSTILE_URL],
+        )
+        db.execute("update figures set title = title || ? where url = ?", [HOSTILE, HOSTILE_URL])
+        db.execute("update fetches set url = ? where url = ?", [IRI_URL + "?q=年报", IRI_URL])
     with serving(data) as base:
         yield base, data, urls
+
+
+@pytest.fixture(scope="module")
+def page(site):
+    with chromium_page(viewport={"width": 1400, "height": 1000}) as page:
+        yield page
 
 
 def get(url: str) -> bytes:
@@ -92,10 +111,12 @@ def test_archived_copy_returns_the_original_bytes(site):
                 csp = response.headers.get("Content-Security-Policy", "")
                 assert csp.split(";")[0] == "sandbox", csp
                 encoding = response.headers.get("X-Archived-Content-Encoding")
+                named = response.headers["X-Archived-URL"]
             # the document itself, decoded when the portal sent it compressed: its sha256
             # is the one the row gives
             assert served == original and hashlib.sha256(served).hexdigest() == row["sha256"]
             assert encoding == ("gzip" if urls[row["url"]] == GZIPPED else None)
+            assert named.isascii() and unquote(named).removesuffix("?q=年报") == row["url"]
 
 
 def test_no_column_selection_breaks_the_reports_page(site):
@@ -118,34 +139,42 @@ def test_no_column_selection_breaks_the_reports_page(site):
     assert all(get(base + link) for link in links)
 
 
-def test_a_journalist_browses_facets_and_searches(site):
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make test installs it)")
+def test_a_journalist_browses_facets_and_searches(site, page):
     base, _, _ = site
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(base + "/nianbao/reports")
-        assert "8 rows" in page.inner_text("h3")
-        # Apply the province facet by clicking its value, as a reader would.
-        page.click(".facet-info[data-column=province] a:has-text('四川省')")
-        page.wait_for_url("**province=*")
-        assert "2 rows" in page.inner_text("h3")
-        page.screenshot(path=str(ARTIFACTS / "reports-facet.png"))
-        # Search from Datasette's own search box.
-        page.goto(base + "/nianbao/reports")
-        page.fill("input#_search", "复议")
-        page.press("input#_search", "Enter")
-        page.wait_for_url("**_search=*")
-        table_text = page.inner_text("table.rows-and-columns")
-        assert "上海市人民政府办公厅" in table_text
-        # Scraped text is shown as text, never as markup.
-        assert page.locator("table.rows-and-columns script").count() == 0
-        # The archived copy is one click away.
-        link = page.locator("table.rows-and-columns a:has-text('archived copy')").first
-        href = link.get_attribute("href")
-        assert href.startswith("/-/archive/")
-        page.screenshot(path=str(ARTIFACTS / "reports-search.png"))
-        browser.close()
+    page.goto(base + "/nianbao/reports")
+    assert "8 rows" in page.inner_text("h3")
+    # Apply the province facet by clicking its value, as a reader would.
+    page.click(".facet-info[data-column=province] a:has-text('四川省')")
+    page.wait_for_url("**province=*")
+    assert "2 rows" in page.inner_text("h3")
+    page.screenshot(path=str(ARTIFACTS / "reports-facet.png"))
+    # Search from Datasette's own search box.
+    page.goto(base + "/nianbao/reports")
+    page.fill("input#_search", "复议")
+    page.press("input#_search", "Enter")
+    page.wait_for_url("**_search=*")
+    table_text = page.inner_text("table.rows-and-columns")
+    assert "上海市人民政府办公厅" in table_text
+    # The archived copy is one click away.
+    link = page.locator("table.rows-and-columns a:has-text('archived copy')").first
+    href = link.get_attribute("href")
+    assert href.startswith("/-/archive/")
+    page.screenshot(path=str(ARTIFACTS / "reports-search.png"))
+
+
+def test_what_a_portal_wrote_is_shown_as_text_never_run(site, page):
+    base, data, _ = site
+    with sqlite3.connect(data / "nianbao.db") as db:
+        report, agency = db.execute(
+            "select id, agency_id from reports where url = ?", [HOSTILE_URL]
+        ).fetchone()
+    for path in (
+        "/nianbao/reports",
+        f"/nianbao/reports/{report}",
+        f"/nianbao/agencies/{agency}",
+        f"/nianbao/figures?report_id={report}",
+    ):
+        page.goto(base + path)
+        assert HOSTILE in page.inner_text("body"), path  # the markup, as text
+        assert page.locator("#pwned").count() == 0, path
+        assert page.evaluate("document.body.dataset.pwned") is None, path

@@ -15,13 +15,7 @@ import urllib.request
 from nianbao.demo.portal import CATALOGUE, DEFAULT_DOCUMENTS, DemoPortal
 from parsers.template import APPLICANT_COLUMNS
 from tests.conftest import FIXTURES, NIANBAO, as_printed
-from tests.serving import build_demo
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.serving import free_port
 
 
 def demo_report_count() -> int:
@@ -45,11 +39,8 @@ def expected_for(agency: str, year: int, expected: list[dict]) -> dict:
     return matches[0]
 
 
-def test_demo_crawls_builds_and_parses_every_demo_report(tmp_path):
-    data = tmp_path / "demo"
-    result = build_demo(data)
-    assert result.returncode == 0, result.stderr[-3000:]
-    with sqlite3.connect(data / "nianbao.db") as db:
+def test_demo_crawls_builds_and_parses_every_demo_report(demo_data):
+    with sqlite3.connect(demo_data / "nianbao.db") as db:
         reports = db.execute("select id, agency, year, format from reports").fetchall()
         assert len(reports) == demo_report_count()
         assert {fmt for *_, fmt in reports} == {"html", "pdf", "docx"}

@@ -140,6 +140,30 @@ def test_a_page_seen_again_shows_what_a_build_wrote_since(tmp_path, seed_report)
     close_database(db)
 
 
+def test_a_kept_page_is_served_only_at_the_host_it_was_made_for(tmp_path, seed_report):
+    """Pages link to themselves by the Host they were asked at (Datasette's JSON links)."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    path = tmp_path / "nianbao.db"
+    db = open_database(path)
+    store(db, a_year(seed_report, "索镇", 2020), "http://town.test/2020.html")
+    close_database(db)
+
+    async def alternates() -> list[bool]:
+        datasette = Datasette([str(path)])
+        links = []
+        for host in ("a.test", "b.test", "a.test"):
+            page = await datasette.client.get("/nianbao/reports", headers={"host": host})
+            links.append(f'href="http://{host}/nianbao/reports.json"' in page.text)
+        warming = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        await asyncio.gather(*warming)
+        return links
+
+    assert asyncio.run(alternates()) == [True, True, True]
+
+
 def test_a_row_key_newer_than_the_schema_is_stored_not_refused(tmp_path, seed_report):
     db = open_database(tmp_path / "nianbao.db")
     report = a_year(seed_report, "索镇", 2020)

@@ -25,20 +25,17 @@ from nianbao.demo.sitegen import GeneratedSite, generate_site
 from parsers.navigation import NONE, SECTION, STRONG, is_one_report, link_tier
 from tests.archive_checks import query
 from tests.conftest import NIANBAO
-from tests.test_crawl import FAST
+from tests.crawling import crawl_ok
 
 
 def crawl(hosts, start: str, data: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [NIANBAO, "crawl", "--start-url", start, "--portal", "p", "--data", str(data), *FAST]
-        + ["-s", "NIANBAO_READER_PROCESSES=0"],  # a few documents: no worker processes to start
-        capture_output=True,
-        text=True,
-        timeout=180,
+    return crawl_ok(
+        data,
+        *("--start-url", start, "--portal", "p"),
+        *("-s", "NIANBAO_READER_PROCESSES=0"),  # a few documents: no worker processes to start
         env=hosts.crawl_environment(os.environ),
+        timeout=180,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result
 
 
 def stored(data: Path) -> list[str]:

@@ -7,10 +7,8 @@ import json
 import re
 import subprocess
 import sys
-import threading
 import unicodedata
 from collections import Counter
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,9 +26,9 @@ from crawler.registry import (
     find_portal,
     load_portals,
 )
+from nianbao.demo.vhosts import VirtualHosts
 from tests.archive_checks import query
 from tests.conftest import FIXTURES, NIANBAO
-from tests.test_crawl import FlakyColumn
 
 LEADS_TEXT = (FIXTURES / "portals" / "leads.yml").read_text(encoding="utf-8")
 LEADS = yaml.safe_load(LEADS_TEXT)["entries"]
@@ -159,26 +157,15 @@ def test_nianbao_portals_shows_the_columns_crawls_found_and_when_they_last_liste
     assert listed == [["harbin", "0", "2026-11-02", column, "(registry)"]]
 
 
-class Site(FlakyColumn):
-    """A portal's pages on 127.0.0.1 (test_crawl's handler, never failing); remembers what the
-    crawl asked for."""
-
-    asked: list[str] = []
-
-    def do_GET(self):
-        self.asked.append(self.path)
-        if self.path == "/robots.txt":
-            return self.reply(404, b"")
-        self.reply(200, b"<html><body>page</body></html>")
-
-
 @pytest.fixture
 def site():
-    Site.asked = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    """A portal's pages on 127.0.0.1, each a plain page linking nowhere; remembers what the
+    crawl asked for."""
+    with VirtualHosts() as hosts:
+        base = f"http://127.0.0.1:{hosts.port}"
+        for path in ("/cols-home/", "/seen/", "/inferred/", "/home/", "/report/"):
+            hosts.add(base + path, "<html><body>page</body></html>")
+        yield hosts
 
 
 # crawler.run.crawl with a registry of the test's, in a process of its own (one Twisted reactor
@@ -203,12 +190,13 @@ def crawl_registry(registry: Path, data: Path, **options) -> subprocess.Complete
 
 
 def test_crawl_all_starts_at_columns_else_the_home_page(site, tmp_path):
+    base = f"http://127.0.0.1:{site.port}"
     registry = tmp_path / "portals.yml"
     entries = [
-        {"name": "cols", "title": "t", "home": f"{site}/cols-home/", "columns": [f"{site}/seen/"]}
-        | {"inferred_columns": [f"{site}/inferred/"], "checked": False, "source": "s"},
-        {"name": "home", "title": "t", "home": f"{site}/home/", "checked": False, "source": "s"},
-        {"name": "rep", "title": "t", "reports": [f"{site}/report/"], "checked": False},
+        {"name": "cols", "title": "t", "home": f"{base}/cols-home/", "columns": [f"{base}/seen/"]}
+        | {"inferred_columns": [f"{base}/inferred/"], "checked": False, "source": "s"},
+        {"name": "home", "title": "t", "home": f"{base}/home/", "checked": False, "source": "s"},
+        {"name": "rep", "title": "t", "reports": [f"{base}/report/"], "checked": False},
     ]
     registry.write_text(yaml.safe_dump({"portals": entries}), encoding="utf-8")
     result = crawl_registry(
@@ -216,7 +204,7 @@ def test_crawl_all_starts_at_columns_else_the_home_page(site, tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     # the columns list no reports here: the crawl looks for them from the home page too
-    asked = sorted(set(Site.asked) - {"/robots.txt"})
+    asked = sorted({urlsplit(url).path for url in site.fetched()})  # robots.txt left out
     assert asked == ["/cols-home/", "/home/", "/inferred/", "/seen/"]
     runs = query(tmp_path / "data", "select portal from crawl_runs order by portal")
     assert runs == [("cols",), ("home",)]

@@ -15,31 +15,20 @@ from pathlib import Path
 import pytest
 
 from parsers.template import APPLICANT_COLUMNS
-from tests.conftest import FIXTURES, ROOT
-from tests.serving import CHROMIUM, CHROMIUM_ARGS, build_demo, serving
-
-ARTIFACTS = ROOT / "artifacts"
+from tests.conftest import FIXTURES
+from tests.serving import ARTIFACTS, chromium_page, serving
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    data = tmp_path_factory.mktemp("demo") / "data"
-    built = build_demo(data)
-    assert built.returncode == 0, built.stderr[-3000:]
-    with serving(data) as base:
-        yield base, data
+def demo(demo_data):
+    with serving(demo_data) as base:
+        yield base, demo_data
 
 
 @pytest.fixture(scope="module")
 def page(demo):
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (make test installs it)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser.new_page(viewport={"width": 1300, "height": 1000}, accept_downloads=True)
-        browser.close()
+    with chromium_page(viewport={"width": 1300, "height": 1000}, accept_downloads=True) as page:
+        yield page
 
 
 def report_id(data: Path, title_part: str, year: int) -> int:
@@ -127,10 +116,19 @@ def test_home_and_reports_pages_are_fit_for_reading(demo, page):
     page.locator(".start-here a").first.click()
     page.wait_for_url("**/nianbao/reports")
     assert sentence not in page.content()
-    headers = page.locator("table.rows-and-columns th").all_inner_texts()
-    assert "title" in " ".join(headers) and not {"text", "overview"} & {h.strip() for h in headers}
+    headers = {h.strip() for h in page.locator("table.rows-and-columns th").all_inner_texts()}
+    assert "title" in headers and not {"text", "overview", "page_url"} & headers
     assert not page.locator("details.about-table").get_attribute("open")  # folded away
+    # A source URL is one short line (host/…/file), the whole of it on hover and in its link.
+    source = page.locator("table.rows-and-columns td.col-url a").first
+    whole, shown = source.get_attribute("href"), source.inner_text()
+    assert source.get_attribute("title") == whole and "/…/" in shown and len(shown) < len(whole)
+    assert shown.endswith(whole.rsplit("/", 1)[1])
     page.screenshot(path=str(ARTIFACTS / "reports-table.png"))
+    page.click("text=Show all columns")
+    page.wait_for_url("**_all_columns=1")
+    headers = {h.strip() for h in page.locator("table.rows-and-columns th").all_inner_texts()}
+    assert {"page_url", "text", "overview"} <= headers
 
 
 def test_a_pdf_report_links_to_the_page_that_prints_table_three(demo, page):

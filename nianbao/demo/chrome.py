@@ -6,15 +6,11 @@ pages (../shared/spec/portals.md).
 
 from __future__ import annotations
 
-import html
+from html import escape as esc
 
 from nianbao.demo.cms import HANWEB_COLUMN, PLAIN_COLUMN, TRS_COLUMN
 
 Links = list[tuple[str, str]]  # (text, href)
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 def link_list(links: Links, css: str = "list", dates: list[str] | None = None) -> str:

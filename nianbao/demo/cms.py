@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-import html
 import math
 import re
 from dataclasses import dataclass
+from html import escape as esc
 from urllib.parse import parse_qs, quote
 
 HTML = "text/html"  # what TRS and plain servers send: no charset, the page must say (or not)
@@ -60,10 +60,6 @@ def epoch(day: str) -> int:
 def digits(text: str, width: int) -> str:
     """Stable pseudo-random digits, for CMS file names that look generated."""
     return str(int(hashlib.sha1(text.encode()).hexdigest(), 16))[:width]
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 # ------------------------------------------------------------------ page templates

@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
 from nianbao.demo.chrome import Links, chrome_page, esc, link_list, section_content
+from nianbao.demo.cms import DOCX, PDF
 from nianbao.demo.portal import DEFAULT_DOCUMENTS
 from nianbao.demo.render import seed_html
 from nianbao.demo.server import Answer
-from nianbao.demo.sitegen import DOCX, PDF, seed_texts
+from nianbao.demo.sitegen import seed_texts
 from nianbao.demo.vhosts import VirtualHosts
 from nianbao.demo.word import seed_docx
 

@@ -66,7 +66,7 @@ from nianbao.demo.cms import (
     urls,
 )
 from nianbao.demo.render import seed_html
-from nianbao.demo.server import Answer, Served, conditional_answer
+from nianbao.demo.server import Answer, Served, conditional_answer, not_found
 from nianbao.demo.word import seed_docx, stable_zip
 
 DEFAULT_DOCUMENTS = Path(__file__).resolve().parent / "documents"
@@ -206,8 +206,9 @@ class DemoPortal(Served):
         self.gzip, self.live_pages, self.validators = gzip, live_pages, validators
         self._visits: dict[str, int] = {}
         self.requests: list[tuple[str, str, dict]] = []
-        # (time.monotonic(), method, path) of each request as it arrives: politeness tests
-        # measure the spacing (a list of its own: `requests` keeps its three-tuples).
+        # (time.time(), method, path) of each request as it arrives: politeness tests compare
+        # it with the start times a crawl books in Redis, whose TIME reads the same wall
+        # clock (a list of its own: `requests` keeps its three-tuples).
         self.request_times: list[tuple[float, str, str]] = []
         self._lock = threading.RLock()
         self._resources: dict[str, Resource] = {}
@@ -496,17 +497,10 @@ class DemoPortal(Served):
 
     def record(self, method: str, path: str, headers: dict) -> None:
         """Keep a request as it arrives (the server calls this before answering)."""
-        arrived = time.monotonic()
+        arrived = time.time()
         with self._lock:
             self.requests.append((method, path, headers))
             self.request_times.append((arrived, method, path))
-
-
-def not_found() -> Answer:
-    body = (
-        "<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>"
-    )
-    return Answer(404, {"Content-Type": HTML}, body.encode())
 
 
 def main(argv: list[str] | None = None) -> None:

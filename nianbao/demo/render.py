@@ -16,12 +16,20 @@ and through nianbao.demo.word as DOCX and, by LibreOffice, PDF or DOC.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from html import escape as esc
 
-from parsers.form_labels import ACTIVE_FIELD_LABELS, ACTIVE_ITEM_LABELS
+from parsers.form_labels import (
+    ACTIVE_FIELD_LABELS,
+    ACTIVE_GROUPS,
+    ACTIVE_ITEM_LABELS,
+    APPLICANT_LABELS,
+    ORGANISATION_HEADING,
+    REVIEW_KIND_LABELS,
+    REVIEW_OUTCOME_LABELS,
+)
 from parsers.template import (
     ACTIVE_FIELDS,
     APPLICANT_COLUMNS,
@@ -161,7 +169,8 @@ def columnar_rows(run: list[str]) -> list[list[str]]:
 
 # ------------------------------------------------------------------ report values → blocks
 
-# The form's column headers (parsers.form_labels); the 2019 form heads procurement's money so.
+# The form's printed words are parsers.form_labels'; here, only how this renderer varies them.
+# The 2019 form heads procurement's money so.
 FIELD_HEADERS = {**ACTIVE_FIELD_LABELS, "amount": "采购总金额"}
 # The 2021 form heads some items with one column of its own.
 HEADERS_2021 = {
@@ -170,25 +179,9 @@ HEADERS_2021 = {
     "coercion": "本年处理决定数量",
     "fees": "本年收费金额（单位：万元）",
 }
-# 第二十条's items as the form groups them, one table each.
-ACTIVE_GROUPS = {
-    "2019": [
-        ("（一）", ["regulations", "normative_documents"]),
-        ("（五）", ["licensing", "other_services"]),
-        ("（六）", ["punishment", "coercion"]),
-        ("（八）", ["fees"]),
-        ("（九）", ["procurement"]),
-    ],
-    "2021": [
-        ("（一）", ["regulations", "normative_documents"]),
-        ("（五）", ["licensing"]),
-        ("（六）", ["punishment", "coercion"]),
-        ("（八）", ["fees"]),
-    ],
-}
 # Applications table: label columns 0-2, applicant columns 3-9.
 APPLICATIONS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-ORGANISATIONS = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+ORGANISATIONS = [APPLICANT_LABELS[c] for c in APPLICANT_COLUMNS[1:-1]]
 FULL_WIDTH_ROWS = ("new_received", "carried_over", "carried_forward")  # label over columns 0-2
 TWO_COLUMN_ROWS = ("granted", "partly_granted", "other", "total_processed")  # over columns 1-2
 GROUP_LABELS = {  # the first row of a group → the group's label in column 1, as Word breaks it
@@ -199,7 +192,9 @@ GROUP_LABELS = {  # the first row of a group → the group's label in column 1, 
 }
 RESULTS_LABEL = ("三、", *"本年度办理结果")  # down column 0, one character a line
 LONG_LABEL = {"denied_prohibited_by_law": ("2.其他法律行政", "法规禁止公开")}
-REVIEW_HEADERS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+REVIEW_HEADERS = [REVIEW_OUTCOME_LABELS[o] for o in REVIEW_OUTCOMES]
+# Table 四's heading over its last ten columns, and the two kinds under it ("行政诉讼：…").
+LITIGATION, _, _ = REVIEW_KIND_LABELS["litigation_direct"].partition("：")
 
 
 def report_blocks(report: dict, wrapped: bool = True) -> list[Block]:
@@ -241,13 +236,13 @@ def active_tables(report: dict) -> list[Table]:
     template = report["template"]
     extras = report.get("active_disclosure_extra", [])
     tables = []
-    for number, items in ACTIVE_GROUPS[template]:
+    for heading, items in ACTIVE_GROUPS[template]:
         fields = ACTIVE_FIELDS[template][items[0]]
         headers = [FIELD_HEADERS[f] for f in fields]
         if template == "2021" and items[0] in HEADERS_2021:
             headers = [HEADERS_2021[items[0]]]
         rows = [
-            [Cell((f"第二十条第{number}项",), colspan=2 + len(fields))],
+            [Cell((heading,), colspan=2 + len(fields))],
             [Cell(("信息内容",), colspan=2), *(Cell((h,)) for h in headers)],
         ]
         for item in items:
@@ -276,8 +271,8 @@ def applications_table(report: dict, wrapped: bool = True) -> Table:
     keys = [s.key for s in specs]
     rows = [
         [Cell((APPLICATIONS_NOTE,), rowspan=3, colspan=3), Cell(("申请人情况",), colspan=7)],
-        [Cell(("自然人",), rowspan=2), Cell(("法人或其他组织",), colspan=5)]
-        + [Cell(("总计",), rowspan=2)],
+        [Cell((APPLICANT_LABELS["natural_person"],), rowspan=2)]
+        + [Cell((ORGANISATION_HEADING,), colspan=5), Cell((APPLICANT_LABELS["total"],), rowspan=2)],
         [Cell((text,)) for text in ORGANISATIONS],
     ]
     results = keys.index("total_processed") - keys.index("granted") + 1
@@ -314,13 +309,18 @@ def review_table(report: dict) -> Table:
         value_text(report["review_litigation"][k][o]) for k in REVIEW_KINDS for o in REVIEW_OUTCOMES
     ]
     rows = [
-        [Cell(("行政复议",), colspan=5), Cell(("行政诉讼",), colspan=10)],
+        [Cell((REVIEW_KIND_LABELS["review"],), colspan=5), Cell((LITIGATION,), colspan=10)],
         [Cell((text,), rowspan=2) for text in REVIEW_HEADERS]
-        + [Cell(("未经复议直接起诉",), colspan=5), Cell(("复议后起诉",), colspan=5)],
+        + [Cell((litigation_kind(k),), colspan=5) for k in REVIEW_KINDS[1:]],
         [Cell((text,)) for text in REVIEW_HEADERS * 2],
         [Cell((value,)) for value in values],
     ]
     return Table(tuple(map(tuple, rows)))
+
+
+def litigation_kind(kind: str) -> str:
+    """未经复议直接起诉 of "行政诉讼：未经复议直接起诉": the kind as printed under 行政诉讼."""
+    return REVIEW_KIND_LABELS[kind].partition("：")[2]
 
 
 # ------------------------------------------------------------------ blocks → text shapes
@@ -395,10 +395,6 @@ WORD = HtmlStyle(
 )
 # Blank cells as most CMS editors leave them.
 NBSP = replace(PLAIN, cell="<td{}><p>{}</p></td>", blank_cell="&nbsp;")
-
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 def html_fragment(blocks: list[Block], style: HtmlStyle = PLAIN, br_every: int = 0) -> str:

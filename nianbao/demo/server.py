@@ -35,6 +35,14 @@ class Site(Protocol):
     def answer(self, method: str, target: str, headers: dict, payload: bytes = b"") -> Answer: ...
 
 
+def not_found() -> Answer:
+    """What nginx answers for a path it has nothing at."""
+    body = (
+        b"<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>"
+    )
+    return Answer(404, {"Content-Type": "text/html"}, body)
+
+
 def conditional_answer(
     body: bytes, content_type: str, modified: int, request_headers: dict
 ) -> Answer:

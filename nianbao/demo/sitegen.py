@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from nianbao.demo.chrome import Links, banner, chrome_page, esc, link_list, section_content
+from nianbao.demo.cms import DOCX, PDF
 from nianbao.demo.portal import CATALOGUE, DEFAULT_DOCUMENTS
 from nianbao.demo.render import seed_html, text_blocks
 from nianbao.demo.vhosts import HTML, VirtualHosts, page_answer
@@ -42,8 +43,6 @@ NEWS_TOPICS = (
 )  # fmt: skip
 NEWS_PAGES, NEWS_PER_PAGE = 10, 12
 PER_PAGE = 4  # column items per list page
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

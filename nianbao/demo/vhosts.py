@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
-from nianbao.demo.server import Answer, Served, conditional_answer
+from nianbao.demo.server import Answer, Served, conditional_answer, not_found
 
 HTML = "text/html; charset=utf-8"
 ROBOTS = b"User-agent: *\nAllow: /\n"
@@ -27,10 +27,6 @@ Mirror = Callable[[str], "Answer | None"]
 
 def page_answer(body: bytes, content_type: str = HTML, headers: dict | None = None) -> Answer:
     return conditional_answer(body, content_type, STAMP, headers or {})
-
-
-def not_found() -> Answer:
-    return Answer(404, {"Content-Type": HTML}, b"<html><body><h1>404 Not Found</h1></body></html>")
 
 
 class VirtualHosts(Served):

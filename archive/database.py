@@ -14,7 +14,7 @@ import sqlite_utils
 
 from archive.derived import assign_agency, refresh_agency
 from archive.provenance import Provenance
-from archive.rows import write_rows
+from archive.rows import write_checks, write_rows
 from archive.schema import LOOKUPS, ensure_schema
 from archive.search import index_report, unindex_report
 from archive.versions import content_hash, stored_version, unchanged
@@ -278,13 +278,4 @@ def _insert_tables(
         for position, figure in enumerate(report.get("legacy_figures") or [], 1)
     ]
     _insert_rows(db, "legacy_figures", legacy)
-    checks = [
-        {
-            "report_id": report_id,
-            "name": c["name"],
-            "ok": None if c["ok"] is None else int(c["ok"]),
-            "detail": c["detail"],
-        }
-        for c in report.get("checks") or []
-    ]
-    write_rows(db, "checks", checks)
+    write_checks(db, report_id, report.get("checks") or [])

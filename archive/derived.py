@@ -16,7 +16,7 @@ import sqlite_utils
 from archive.agencies import agency_name, name_level, place_province
 from archive.crossyear import Values, cross_year_checks, is_cross_year
 from archive.figures import refresh_sql
-from archive.rows import write_rows
+from archive.rows import write_checks
 from parsers.template import APPLICANT_COLUMNS, REVIEW_OUTCOMES
 
 
@@ -134,16 +134,7 @@ def _write_cross_year_checks(db: sqlite_utils.Database, reports: list[dict]) -> 
                 "or name = 'same_tables_as_previous_year')",
                 [report["id"]],
             )
-        checks = [
-            {
-                "report_id": report["id"],
-                "name": c["name"],
-                "ok": None if c["ok"] is None else int(c["ok"]),
-                "detail": c["detail"],
-            }
-            for c in cross_year_checks(mine, has_tables, previous)
-        ]
-        write_rows(db, "checks", checks)
+        write_checks(db, report["id"], cross_year_checks(mine, has_tables, previous))
         db.execute(
             "update reports set checks_failed = "
             "(select count(*) from checks where report_id = ? and ok = 0) where id = ?",

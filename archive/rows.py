@@ -19,3 +19,17 @@ def write_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
         f"insert into [{table}] ({names}) values ({', '.join('?' * len(columns))})",
         [[row.get(c) for c in columns] for row in rows],
     )
+
+
+def write_checks(db: sqlite_utils.Database, report_id: int, checks: list[dict]) -> None:
+    """Insert a report's checks ({name, ok, detail}; ok True, False or None) as `checks` rows."""
+    rows = [
+        {
+            "report_id": report_id,
+            "name": check["name"],
+            "ok": None if check["ok"] is None else int(check["ok"]),
+            "detail": check["detail"],
+        }
+        for check in checks
+    ]
+    write_rows(db, "checks", rows)

@@ -43,6 +43,22 @@ def open_read_only(path: Path | str) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
+def read_rows(path: Path | str, sql: str, params: list | tuple = ()) -> list[dict]:
+    """The rows `sql` selects from another process's database; none when it cannot be read
+    (not there yet, only begun by its writer, or of a schema without the table)."""
+    try:
+        connection = open_read_only(path)
+    except sqlite3.Error:
+        return []
+    try:
+        connection.row_factory = sqlite3.Row
+        return [dict(row) for row in connection.execute(sql, params)]
+    except sqlite3.Error:
+        return []
+    finally:
+        connection.close()
+
+
 def open_database(path: Path | str) -> sqlite_utils.Database:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)

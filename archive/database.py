@@ -14,7 +14,7 @@ import sqlite_utils
 
 from archive.derived import assign_agency, refresh_agency
 from archive.provenance import Provenance
-from archive.rows import write_checks, write_rows
+from archive.rows import insert_row, write_checks, write_rows
 from archive.schema import LOOKUPS, ensure_schema
 from archive.search import index_report, unindex_report
 from archive.versions import content_hash, stored_version, unchanged
@@ -142,7 +142,10 @@ def finish_run(
 
 
 def record_fetch(db: sqlite_utils.Database, fetch: dict) -> int:
-    return db["fetches"].insert(fetch).last_pk
+    """Insert and commit a `fetches` row (Fetch.row); returns its id. One plain statement: it
+    runs for every response, on the crawl's reactor thread."""
+    with db.atomic():
+        return insert_row(db, "fetches", fetch)
 
 
 def latest_report(db: sqlite_utils.Database, url: str) -> dict | None:

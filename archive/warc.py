@@ -111,6 +111,7 @@ class WarcArchive:
         date: datetime | None = None,
         record_id: str | None = None,
         revisit: Revisit | None = None,
+        payload_digest: str | None = None,
     ) -> WarcLocation:
         """Archive one exchange; returns where its response (or revisit) record starts.
 
@@ -118,7 +119,8 @@ class WarcArchive:
         `WARC-Nianbao-<Name>` headers of the record (portal, role, page…: archive.provenance),
         so a database can be rebuilt from the WARC files alone; `date`, when the fetch
         happened, is both records' WARC-Date. With `revisit`, the payload is not stored again:
-        the record refers to the one holding it.
+        the record refers to the one holding it. `payload_digest`: the WARC-Payload-Digest of
+        `body` when the caller has it already (archive.payload.digests), not computed again.
         """
         dated = {"WARC-Date": warc_date(date)} if date else {}
         fields = {**dated, **({"WARC-Record-ID": record_id} if record_id else {})}
@@ -135,7 +137,10 @@ class WarcArchive:
                 payload=io.BytesIO(body),
                 http_headers=http_headers,
                 length=len(body),
-                warc_headers_dict={**fields, "WARC-Payload-Digest": warc_digest(body)},
+                warc_headers_dict={
+                    **fields,
+                    "WARC-Payload-Digest": payload_digest or warc_digest(body),
+                },
             )
         else:
             response = self._writer.create_warc_record(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -203,6 +203,7 @@ class AgencyName:
     key: str  # same key, same body
 
 
+@lru_cache(maxsize=4096)  # asked again for every report of an agency each time one is stored
 def agency_name(
     name: str | None, province: str | None = None, portal: str | None = None
 ) -> AgencyName | None:

@@ -434,17 +434,18 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         if not response.body.startswith(BINARY_DOCUMENT):
             text = decode_html(response.body)
-            tables = _has_report_tables(text)
-            attachments = list(self.attachment_links(response, text))
-            if attachments and not tables:
+            # A page that prints the tables is the report, whatever it links: its links are
+            # read (an lxml parse of the page) only when it does not.
+            if not _has_report_tables(text):
+                attachments = list(self.attachment_links(response, text))
                 meta = response.meta
                 for url in attachments:
                     request = self.detail_request(
                         url, meta.get("title"), meta, meta.get("column"), page_url=response.url
                     )
                     yield from _some(request)
-                return
-            if not tables:
+                if attachments:
+                    return
                 epoint = epoint_detail(response.url, text)
                 if epoint:  # the body comes from the platform's detail service
                     yield self.epoint_request(response, *epoint)
@@ -502,6 +503,8 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         if html.strip():
             yield self.document(response, page)
+        else:
+            self.logger.warning("an Epoint answer with no report body or file for %s", page)
 
     def attachment_links(self, response: Response, text: str) -> Iterator[str]:
         """Links to the report as a document: by the file name in the URL's path or query

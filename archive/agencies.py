@@ -61,8 +61,9 @@ PROVINCES: dict[str, tuple[str, ...]] = {
 }
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
-# What a government calls itself after its place name: 沭阳县人民政府 is 沭阳县.
-GOVERNMENT_SUFFIXES = ("人民政府", "管理委员会", "管委会", "政府", "办事处")
+# What a government calls itself after its place name: 沭阳县人民政府 is 沭阳县, and a zone run
+# by a party working committee and an administrative committee (…区党工委管委会) is its zone.
+GOVERNMENT_SUFFIXES = ("人民政府", "党工委管委会", "管理委员会", "管委会", "政府", "办事处")
 # Place names end so; a name ending so after its government suffix is gone names a place.
 PLACE_SUFFIXES = (
     "省",

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from archive.agencies import agency_name
 from archive.database import close_database, open_database, store_report
 from archive.provenance import Provenance
 from archive.search import fts_query
@@ -126,6 +127,12 @@ def test_a_report_read_again_as_another_agencys_moves_with_its_figures(tmp_path,
     figures = db.execute("select report_id, agency, year from figures").fetchall()
     assert figures == [(report_id, "索镇", 2022)]
     close_database(db)
+
+
+def test_a_government_is_one_agency_under_the_names_it_calls_itself_by():
+    for long_name in ("苏州工业园区党工委管委会", "苏州工业园区管委会", "苏州工业园区管理委员会"):
+        assert agency_name(long_name).key == agency_name("苏州工业园区").key, long_name
+    assert agency_name("苏州工业园区财政局").key != agency_name("苏州工业园区").key
 
 
 def test_a_blank_part_leaves_a_sum_blank(tmp_path, seed_report):

@@ -115,15 +115,15 @@ class Fetch:
         )
         return fetch, document
 
-    def revisiting(self, original: Fetch | dict) -> Fetch:
-        """This fetch as a revisit of the record `original` (a Fetch or a fetches row)."""
-        get = original.get if isinstance(original, dict) else original.__dict__.get
+    def revisiting(self, original: dict) -> Fetch:
+        """This fetch as a revisit of the record of `original`: the fetches row of a record
+        that holds a payload (archive.fetches)."""
         return replace(
             self,
-            refers_to=get("refers_to") or get("record_id"),
-            sha256=get("sha256"),
-            length=get("length"),
-            payload_digest=get("payload_digest"),
+            refers_to=original["record_id"],
+            sha256=original["sha256"],
+            length=original["length"],
+            payload_digest=original["payload_digest"],
         )
 
     @property

@@ -197,7 +197,8 @@ def short_host() -> str:
 
 
 def process_tag() -> str:
-    """HOST-PID of this process, as WARC file names (and a distributed worker's database) carry it."""
+    """HOST-PID of this process, as WARC file names (and a distributed worker's database)
+    carry it."""
     return f"{short_host()}-{os.getpid()}"
 
 

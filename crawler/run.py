@@ -134,8 +134,8 @@ def crawl(
     registry: Path = REGISTRY,
 ) -> CrawlSummary:
     """Crawl what `nianbao crawl` is asked to: column URLs, registry portals by name, or every
-    registry portal with a column or a home page. With start URLs, the first portal name labels them, and a
-    registry portal of that name lends them its province and level.
+    registry portal with a column or a home page. With start URLs, the first portal name
+    labels them, and a registry portal of that name lends them its province and level.
 
     Raises CrawlOptionError for a wrong request, CrawlLocked and RedisUnavailable when the run
     cannot start now."""

@@ -21,6 +21,7 @@ import io
 import os
 import socket
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -308,7 +309,9 @@ def read_response(directory: Path, file: str, offset: int) -> tuple[dict, bytes]
     return info, b"".join(chunks)
 
 
-def open_response(directory: Path, file: str, offset: int, chunk: int = CHUNK):
+def open_response(
+    directory: Path, file: str, offset: int, chunk: int = CHUNK
+) -> tuple[dict, Iterator[bytes]]:
     """(description, iterator of decoded payload chunks) of the record at `offset`, read
     lazily, so a large document is never held whole; the iterator closes the file."""
     handle = open(_path(directory, file), "rb")  # noqa: SIM115 - closed by the iterator
@@ -319,7 +322,7 @@ def open_response(directory: Path, file: str, offset: int, chunk: int = CHUNK):
         raise
     info = _describe(record)
 
-    def chunks():
+    def chunks() -> Iterator[bytes]:
         try:
             decoder = PayloadDecoder(content_encoding(info))
             while piece := record.raw_stream.read(chunk):
@@ -338,7 +341,7 @@ def warc_files(directory: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name.removesuffix(OPEN_SUFFIX))
 
 
-def iter_records(directory: Path):
+def iter_records(directory: Path) -> Iterator[tuple[str, int, int, dict, bytes]]:
     """(file, offset, length, description, payload as stored) of every response and revisit
     record, file by file. A file still open (another host's writer, alive or not) is read up
     to its last whole record and named as it will be once closed."""

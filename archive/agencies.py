@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -24,17 +24,18 @@ from parsers.hanzi import to_simplified
 
 ALIASES = Path(__file__).with_name("agency_aliases.yml")
 
-# Provinces with the short forms titles use (北京 for 北京市, 内蒙古 for 内蒙古自治区).
+# Provinces in the order of their codes (GB/T 2260), with the short forms titles use (北京 for
+# 北京市, 内蒙古 for 内蒙古自治区).
 PROVINCES: dict[str, tuple[str, ...]] = {
     "北京市": ("北京",),
     "天津市": ("天津",),
-    "上海市": ("上海",),
-    "重庆市": ("重庆",),
     "河北省": ("河北",),
     "山西省": ("山西",),
+    "内蒙古自治区": ("内蒙古",),
     "辽宁省": ("辽宁",),
     "吉林省": ("吉林",),
     "黑龙江省": ("黑龙江",),
+    "上海市": ("上海",),
     "江苏省": ("江苏",),
     "浙江省": ("浙江",),
     "安徽省": ("安徽",),
@@ -45,24 +46,25 @@ PROVINCES: dict[str, tuple[str, ...]] = {
     "湖北省": ("湖北",),
     "湖南省": ("湖南",),
     "广东省": ("广东",),
+    "广西壮族自治区": ("广西",),
     "海南省": ("海南",),
+    "重庆市": ("重庆",),
     "四川省": ("四川",),
     "贵州省": ("贵州",),
     "云南省": ("云南",),
+    "西藏自治区": ("西藏",),
     "陕西省": ("陕西",),
     "甘肃省": ("甘肃",),
     "青海省": ("青海",),
-    "台湾省": ("台湾",),
-    "内蒙古自治区": ("内蒙古",),
-    "广西壮族自治区": ("广西",),
-    "西藏自治区": ("西藏",),
     "宁夏回族自治区": ("宁夏",),
     "新疆维吾尔自治区": ("新疆",),
+    "台湾省": ("台湾",),
 }
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
-# What a government calls itself after its place name: 沭阳县人民政府 is 沭阳县.
-GOVERNMENT_SUFFIXES = ("人民政府", "管理委员会", "管委会", "政府", "办事处")
+# What a government calls itself after its place name: 沭阳县人民政府 is 沭阳县, and a zone run
+# by a party working committee and an administrative committee (…区党工委管委会) is its zone.
+GOVERNMENT_SUFFIXES = ("人民政府", "党工委管委会", "管理委员会", "管委会", "政府", "办事处")
 # Place names end so; a name ending so after its government suffix is gone names a place.
 PLACE_SUFFIXES = (
     "省",
@@ -203,6 +205,7 @@ class AgencyName:
     key: str  # same key, same body
 
 
+@lru_cache(maxsize=4096)  # asked again for every report of an agency each time one is stored
 def agency_name(
     name: str | None, province: str | None = None, portal: str | None = None
 ) -> AgencyName | None:

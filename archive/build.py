@@ -17,7 +17,6 @@ of every machine into one DIR, and one build merges them all.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from archive.database import (
     WORKERS_DIR,
     close_database,
     open_database,
-    open_read_only,
+    read_rows,
     record_fetch,
     store_report,
 )
@@ -138,21 +137,10 @@ def _worker_databases(data_dir: Path) -> list[Path]:
     return sorted((data_dir / WORKERS_DIR).glob("*.db"))
 
 
-def _read_rows(path: Path, sql: str, params: list) -> list[dict]:
-    connection = open_read_only(path)
-    try:
-        connection.row_factory = sqlite3.Row
-        return [dict(row) for row in connection.execute(sql, params)]
-    except sqlite3.Error:  # a database its worker had only begun to create
-        return []
-    finally:
-        connection.close()
-
-
 def _worker_rows(data_dir: Path, table: str) -> Iterator[dict]:
     """The rows of `table` in every worker database, without their ids."""
     for path in _worker_databases(data_dir):
-        for row in _read_rows(path, f"select * from [{table}]", []):
+        for row in read_rows(path, f"select * from [{table}]"):
             row.pop("id")
             yield row
 

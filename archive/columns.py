@@ -3,12 +3,11 @@ next crawl where to start (its schema is in archive.schema.SCHEMA)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
-from archive.database import open_read_only
+from archive.database import read_rows
 
 
 def record_column(
@@ -61,20 +60,9 @@ def live_columns(db: sqlite_utils.Database, portal: str | None, entry: str) -> l
 
 def found_columns(path: Path | str) -> list[dict]:
     """Every column the crawls of the database at `path` remember, by portal; none when there
-    is no such database yet."""
-    if not Path(path).is_file():
-        return []
-    connection = open_read_only(path)
-    connection.row_factory = sqlite3.Row
-    try:
-        return [
-            dict(row)
-            for row in connection.execute(
-                "select portal, url, title, found_by, first_seen, last_seen, reports "
-                "from columns order by portal, url"
-            )
-        ]
-    except sqlite3.Error:  # a database from before columns were remembered
-        return []
-    finally:
-        connection.close()
+    is no such database yet, or it is from before columns were remembered."""
+    return read_rows(
+        path,
+        "select portal, url, title, found_by, first_seen, last_seen, reports "
+        "from columns order by portal, url",
+    )

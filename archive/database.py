@@ -12,9 +12,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive.derived import assign_agency, refresh_agency
+from archive.derived import assign_agency, refresh_after_store
 from archive.provenance import Provenance
-from archive.rows import write_rows
+from archive.rows import insert_row, write_checks, write_rows
 from archive.schema import LOOKUPS, ensure_schema
 from archive.search import index_report, unindex_report
 from archive.versions import content_hash, stored_version, unchanged
@@ -41,6 +41,22 @@ def worker_database(data_dir: Path | str, tag: str) -> Path:
 def open_read_only(path: Path | str) -> sqlite3.Connection:
     """Another process's database, read without taking a write lock or creating it."""
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def read_rows(path: Path | str, sql: str, params: list | tuple = ()) -> list[dict]:
+    """The rows `sql` selects from another process's database; none when it cannot be read
+    (not there yet, only begun by its writer, or of a schema without the table)."""
+    try:
+        connection = open_read_only(path)
+    except sqlite3.Error:
+        return []
+    try:
+        connection.row_factory = sqlite3.Row
+        return [dict(row) for row in connection.execute(sql, params)]
+    except sqlite3.Error:
+        return []
+    finally:
+        connection.close()
 
 
 def open_database(path: Path | str) -> sqlite_utils.Database:
@@ -126,14 +142,17 @@ def finish_run(
 
 
 def record_fetch(db: sqlite_utils.Database, fetch: dict) -> int:
-    return db["fetches"].insert(fetch).last_pk
+    """Insert and commit a `fetches` row (Fetch.row); returns its id. One plain statement: it
+    runs for every response, on the crawl's reactor thread."""
+    with db.atomic():
+        return insert_row(db, "fetches", fetch)
 
 
 def latest_report(db: sqlite_utils.Database, url: str) -> dict | None:
     """The current version of the report at `url`, with the validators of its fetch and the
     record that holds its bytes (`record_id`: a revisit's is the record it refers to)."""
     rows = db.query(
-        "select r.id, r.sha256, r.content_hash, r.agency_id, f.etag, f.last_modified, "
+        "select r.id, r.sha256, r.content_hash, r.agency_id, r.year, f.etag, f.last_modified, "
         "coalesce(f.refers_to, f.record_id) as record_id from reports r "
         "left join fetches f on f.id = r.fetch_id where r.url = ? and r.superseded_by is null "
         "order by r.id desc limit 1",
@@ -208,27 +227,22 @@ def store_report(
         if same:
             if provenance.fetch_id is None:
                 row.pop("fetch_id")
-            unindex_report(db, same["id"])
-            db["reports"].update(same["id"], row)
+            report_id = same["id"]
+            unindex_report(db, report_id)
+            db["reports"].update(report_id, row)
             for table in TABLE_ROWS:
-                db.execute(f"delete from [{table}] where report_id = ?", [same["id"]])
-            _insert_tables(db, same["id"], report, provenance.province)
-            index_report(db, same["id"], row)
-            _refresh_agencies(db, row["agency_id"], same["agency_id"])
-            return None
-        row["previous_id"] = previous["id"] if previous else None
-        report_id = db["reports"].insert(row).last_pk
-        if previous:
-            db["reports"].update(previous["id"], {"superseded_by": report_id})
+                db.execute(f"delete from [{table}] where report_id = ?", [report_id])
+        else:
+            row["previous_id"] = previous["id"] if previous else None
+            report_id = insert_row(db, "reports", row)
+            if previous:
+                db.execute(
+                    "update reports set superseded_by = ? where id = ?", [report_id, previous["id"]]
+                )
         _insert_tables(db, report_id, report, provenance.province)
         index_report(db, report_id, row)
-        _refresh_agencies(db, row["agency_id"], previous and previous["agency_id"])
-    return report_id
-
-
-def _refresh_agencies(db: sqlite_utils.Database, *agency_ids: int | None) -> None:
-    for agency_id in dict.fromkeys(agency_ids):
-        refresh_agency(db, agency_id)
+        refresh_after_store(db, report_id, row, same or previous)
+    return None if same else report_id
 
 
 def _insert_tables(
@@ -278,13 +292,4 @@ def _insert_tables(
         for position, figure in enumerate(report.get("legacy_figures") or [], 1)
     ]
     _insert_rows(db, "legacy_figures", legacy)
-    checks = [
-        {
-            "report_id": report_id,
-            "name": c["name"],
-            "ok": None if c["ok"] is None else int(c["ok"]),
-            "detail": c["detail"],
-        }
-        for c in report.get("checks") or []
-    ]
-    write_rows(db, "checks", checks)
+    write_checks(db, report_id, report.get("checks") or [])

@@ -53,7 +53,7 @@ def refresh_sql(reports_where: str) -> str:
         f"{_sum_of_printed('kind', kinds, outcome)} as {name}"
         for name, (kinds, outcome) in REVIEW_FIGURES.items()
     )
-    chosen = f"select r.id from reports r where r.superseded_by is null and {reports_where}"
+    chosen = f"select r.id from reports r where r.superseded_by is null and ({reports_where})"
     return f"""
 insert or replace into figures ({", ".join(COLUMNS)})
 select r.id, r.agency_id, g.name, coalesce(g.province, r.province), coalesce(g.level, r.level),
@@ -65,5 +65,5 @@ left join (select report_id, {applications} from applications
            where report_id in ({chosen}) group by report_id) ap on ap.report_id = r.id
 left join (select report_id, {reviews} from review_litigation
            where report_id in ({chosen}) group by report_id) rl on rl.report_id = r.id
-where r.superseded_by is null and {reports_where}
+where r.superseded_by is null and ({reports_where})
 """

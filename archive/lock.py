@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ class CrawlLocked(RuntimeError):
 
 
 @contextmanager
-def crawl_lock(data_dir: Path, shared: bool = False, holder: str = "a crawl"):
+def crawl_lock(data_dir: Path, shared: bool = False, holder: str = "a crawl") -> Iterator[None]:
     """Hold DIR/crawl.lock for the block; CrawlLocked says who holds it when it is taken.
 
     `shared`: for the processes of one distributed crawl, which run side by side, and none of

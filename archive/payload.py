@@ -177,10 +177,6 @@ def decoded(payload: bytes, content_encoding: str | None, limit: int = 0) -> byt
     return decoder.decode(payload) + decoder.finish()
 
 
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def warc_digest(data: bytes) -> str:
     """A WARC-Payload-Digest: sha256 in base32, as `warcio check` verifies it."""
     return as_warc_digest(hashlib.sha256(data).digest())

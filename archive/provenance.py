@@ -75,7 +75,7 @@ class Fetch:
     fetched_at: datetime
     headers: list[tuple[str, str]]  # the response's HTTP headers
     sha256: str  # of the document (Content-Encoding undone)
-    length: int
+    length: int | None
     payload_digest: str  # WARC-Payload-Digest: of the payload as received
     record_id: str
     refers_to: str | None = None  # a revisit: the record holding the payload
@@ -115,15 +115,15 @@ class Fetch:
         )
         return fetch, document
 
-    def revisiting(self, original: Fetch | dict) -> Fetch:
-        """This fetch as a revisit of the record `original` (a Fetch or a fetches row)."""
-        get = original.get if isinstance(original, dict) else original.__dict__.get
+    def revisiting(self, original: dict) -> Fetch:
+        """This fetch as a revisit of the record of `original`: the fetches row of a record
+        that holds a payload (archive.fetches)."""
         return replace(
             self,
-            refers_to=get("refers_to") or get("record_id"),
-            sha256=get("sha256"),
-            length=get("length"),
-            payload_digest=get("payload_digest"),
+            refers_to=original["record_id"],
+            sha256=original["sha256"],
+            length=original["length"],
+            payload_digest=original["payload_digest"],
         )
 
     @property
@@ -190,7 +190,8 @@ class Fetch:
             fetch = cls(
                 note=note,
                 sha256=notes.get("sha256"),
-                length=int(notes.get("length") or 0),
+                # unknown (null), not 0, in a revisit written without the annotation
+                length=int(notes["length"]) if notes.get("length") else None,
                 payload_digest=record["payload_digest"],
                 record_id=record["record_id"],
                 refers_to=record["refers_to"],

@@ -121,6 +121,7 @@ SCHEMA: dict[str, dict] = {
         "indexes": [
             ["agency_id", "year"],
             ["url"],
+            ["fetch_id"],  # whether a fetch was read already: asked for every report stored
             ["sha256"],
             ["year", "province"],
             ["year", "template"],

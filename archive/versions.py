@@ -72,13 +72,15 @@ def content_hash(report: dict, text: str | None) -> str:
 
 
 def stored_version(db: sqlite_utils.Database, provenance: Provenance) -> dict | None:
-    """The report row (id, agency_id) read from this fetch before: a re-parse refreshes it in
-    place. Without a fetch, the row of these bytes at this URL."""
+    """The report row (id, agency_id, year) read from this fetch before: a re-parse refreshes
+    it in place. Without a fetch, the row of these bytes at this URL."""
     if provenance.fetch_id is not None:
         where, params = "fetch_id = ?", [provenance.fetch_id]
     else:
         where, params = "url = ? and sha256 = ?", [provenance.url, provenance.sha256]
-    return next(iter(db.query(f"select id, agency_id from reports where {where}", params)), None)
+    return next(
+        iter(db.query(f"select id, agency_id, year from reports where {where}", params)), None
+    )
 
 
 def unchanged(previous: dict, row: dict) -> bool:

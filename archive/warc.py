@@ -21,6 +21,7 @@ import io
 import os
 import socket
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -111,6 +112,7 @@ class WarcArchive:
         date: datetime | None = None,
         record_id: str | None = None,
         revisit: Revisit | None = None,
+        payload_digest: str | None = None,
     ) -> WarcLocation:
         """Archive one exchange; returns where its response (or revisit) record starts.
 
@@ -118,7 +120,8 @@ class WarcArchive:
         `WARC-Nianbao-<Name>` headers of the record (portal, role, page…: archive.provenance),
         so a database can be rebuilt from the WARC files alone; `date`, when the fetch
         happened, is both records' WARC-Date. With `revisit`, the payload is not stored again:
-        the record refers to the one holding it.
+        the record refers to the one holding it. `payload_digest`: the WARC-Payload-Digest of
+        `body` when the caller has it already (archive.payload.digests), not computed again.
         """
         dated = {"WARC-Date": warc_date(date)} if date else {}
         fields = {**dated, **({"WARC-Record-ID": record_id} if record_id else {})}
@@ -135,7 +138,10 @@ class WarcArchive:
                 payload=io.BytesIO(body),
                 http_headers=http_headers,
                 length=len(body),
-                warc_headers_dict={**fields, "WARC-Payload-Digest": warc_digest(body)},
+                warc_headers_dict={
+                    **fields,
+                    "WARC-Payload-Digest": payload_digest or warc_digest(body),
+                },
             )
         else:
             response = self._writer.create_warc_record(
@@ -192,7 +198,8 @@ def short_host() -> str:
 
 
 def process_tag() -> str:
-    """HOST-PID of this process, as WARC file names (and a distributed worker's database) carry it."""
+    """HOST-PID of this process, as WARC file names (and a distributed worker's database)
+    carry it."""
     return f"{short_host()}-{os.getpid()}"
 
 
@@ -302,7 +309,9 @@ def read_response(directory: Path, file: str, offset: int) -> tuple[dict, bytes]
     return info, b"".join(chunks)
 
 
-def open_response(directory: Path, file: str, offset: int, chunk: int = CHUNK):
+def open_response(
+    directory: Path, file: str, offset: int, chunk: int = CHUNK
+) -> tuple[dict, Iterator[bytes]]:
     """(description, iterator of decoded payload chunks) of the record at `offset`, read
     lazily, so a large document is never held whole; the iterator closes the file."""
     handle = open(_path(directory, file), "rb")  # noqa: SIM115 - closed by the iterator
@@ -313,7 +322,7 @@ def open_response(directory: Path, file: str, offset: int, chunk: int = CHUNK):
         raise
     info = _describe(record)
 
-    def chunks():
+    def chunks() -> Iterator[bytes]:
         try:
             decoder = PayloadDecoder(content_encoding(info))
             while piece := record.raw_stream.read(chunk):
@@ -332,7 +341,7 @@ def warc_files(directory: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name.removesuffix(OPEN_SUFFIX))
 
 
-def iter_records(directory: Path):
+def iter_records(directory: Path) -> Iterator[tuple[str, int, int, dict, bytes]]:
     """(file, offset, length, description, payload as stored) of every response and revisit
     record, file by file. A file still open (another host's writer, alive or not) is read up
     to its last whole record and named as it will be once closed."""

@@ -28,9 +28,10 @@ content. Queueing (seen-set + queue) is one script as well, so a request is neve
 seen without being queued.
 
 The crawl is over when the queue is empty and no process holds a request (a dead one's are
-given back first): nothing can queue more. Every process then closes (after NIANBAO_REDIS_IDLE_CLOSE seconds), and the
-seen-set is cleared so that the next run crawls again; a crawl whose processes all died
-keeps its keys and resumes where it stopped when processes are started again.
+given back first): nothing can queue more. Every process then closes (after
+NIANBAO_REDIS_IDLE_CLOSE seconds), and the seen-set is cleared so that the next run crawls
+again; a crawl whose processes all died keeps its keys and resumes where it stopped when
+processes are started again.
 
 Uses one Redis server (the scripts name keys they compute, which a Redis Cluster refuses);
 run it with appendonly on, or a restart of Redis loses the frontier (deploy/). Queued requests
@@ -262,6 +263,7 @@ class RedisFrontier(Scheduler):
         if waiting := len(self.queue):
             logger.info("joining a crawl in progress: %d requests queued", waiting)
         self._engine_slot()  # fail now, not at the first request, on an engine it cannot read
+        self._callbacks = spider_methods(spider)  # what a queued request may call back
         self._beat()
         if hasattr(spider, "listing_fingerprints"):
             # A pagination loop is seen whichever process fetched the earlier page.
@@ -310,7 +312,7 @@ class RedisFrontier(Scheduler):
             try:
                 found = self.queue.serializer.loads(data)
                 for name in (found.get("callback"), found.get("errback")):
-                    if name is not None and name not in spider_methods(self.spider):
+                    if name is not None and name not in self._callbacks:
                         raise ValueError(f"refused callback {name!r}: not one of the spider's")
                 request = request_from_dict(found, spider=self.spider)
             except Exception as error:  # e.g. queued by another version of the spider

@@ -117,11 +117,11 @@ class ArchiveMiddleware:
             date=fetch.fetched_at,
             record_id=fetch.record_id,
             revisit=revisit.record if revisit else None,
+            payload_digest=fetch.payload_digest,
         )
         fetch_id = record_fetch(
             self.store.db, fetch.row(location.file, location.offset, location.length)
         )
-        self.store.db.conn.commit()
         request.meta["fetch_id"] = fetch_id
         self.stats.inc_value("nianbao/archived")
         if revisit:

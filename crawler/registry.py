@@ -8,16 +8,13 @@ from pathlib import Path
 
 import yaml
 
+from archive import agencies
+
 REGISTRY = Path(__file__).with_name("portals.yml")
 
 LEVELS = ("central", "provincial", "prefecture", "county", "department")
-# The 31 省级行政区 of the mainland: what "provinces reachable" counts against.
-PROVINCES = (
-    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",
-    "上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省",
-    "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市", "四川省", "贵州省", "云南省",
-    "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区",
-)  # fmt: skip
+# The 31 省级行政区 of the mainland, in code order: what "provinces reachable" counts against.
+PROVINCES = tuple(name for name in agencies.PROVINCES if name != "台湾省")
 # Where a crawl of a portal starts, best first (see Portal.start).
 STARTS = ("seen column", "inferred column", "home page", "nothing")
 URL_LISTS = ("columns", "inferred_columns", "reports")

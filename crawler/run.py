@@ -8,7 +8,6 @@ import logging
 import os
 import socket
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,6 +24,7 @@ from archive.database import (
 )
 from archive.lock import CrawlLocked as CrawlLocked  # raised by crawl(): re-exported
 from archive.lock import crawl_lock
+from archive.provenance import iso_utc, utc_now
 from archive.warc import process_tag
 from crawler.distributed import redacted, redis_settings
 from crawler.registry import REGISTRY, Portal, find_portal, load_portals
@@ -65,10 +65,6 @@ class CrawlSummary:
 
 def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def check_redis(url: str) -> None:
@@ -134,8 +130,8 @@ def crawl(
     registry: Path = REGISTRY,
 ) -> CrawlSummary:
     """Crawl what `nianbao crawl` is asked to: column URLs, registry portals by name, or every
-    registry portal with a column or a home page. With start URLs, the first portal name labels them, and a
-    registry portal of that name lends them its province and level.
+    registry portal with a column or a home page. With start URLs, the first portal name
+    labels them, and a registry portal of that name lends them its province and level.
 
     Raises CrawlOptionError for a wrong request, CrawlLocked and RedisUnavailable when the run
     cannot start now."""
@@ -191,7 +187,7 @@ def run_crawl(
     with crawl_lock(data_dir, shared=bool(redis_url)):
         names = [p.name for p in portals or []] + ([portal] if start_urls else [])
         db = open_database(database)
-        started, host = now(), socket.gethostname()
+        started, host = iso_utc(utc_now()), socket.gethostname()
         runs = {name: start_run(db, name, started, host, os.getpid()) for name in names}
         close_database(db)
         settings = crawl_settings(data_dir, portal, overrides)
@@ -211,7 +207,7 @@ def run_crawl(
         stats = crawler.stats.get_stats()
         reason = str(stats.get("finish_reason", "unknown"))
         db = open_database(database)
-        finished = now()
+        finished = iso_utc(utc_now())
         totals = {"pages": 0, "reports_new": 0, "reports_changed": 0, "blocked": 0, "errors": 0}
         for name, run_id in runs.items():
             counts = finish_run(

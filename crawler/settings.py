@@ -65,7 +65,7 @@ NIANBAO_DATA = "data"  # nianbao.db and warc/ live here
 NIANBAO_PORTAL = None  # registry name of the portal crawled
 NIANBAO_PORTAL_INFO = {}  # province, level, region code of that portal
 NIANBAO_WARC_MAX_BYTES = 1024**3
-NIANBAO_MAX_LIST_PAGES = 500
+NIANBAO_MAX_LIST_PAGES = 500  # pages of one column list read at most, whatever its pager says
 # Worker processes that read documents while the crawl fetches; None: one per core, up to 4;
 # 0: read in the crawl's own process.
 NIANBAO_READER_PROCESSES = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import sqlite3
@@ -52,35 +51,6 @@ def test_crawl_finds_every_report_and_archives_every_response(portal, tmp_path):
     )
     assert len(rows) == len(found)
     assert_archive_backs_every_fetch(tmp_path / "crawl")
-
-
-FETCH_COLUMNS = (
-    "url, status, fetched_at, content_type, sha256, length, warc_file, warc_offset, "
-    "warc_length, portal, referer, method, etag, last_modified, blocked, note"
-)
-REPORT_COLUMNS = "url, page_url, title, agency, year, template, portal, sha256, fetched_at"
-
-
-def test_a_database_rebuilt_from_the_warc_files_alone_equals_the_crawls(portal, tmp_path):
-    crawl(portal, tmp_path / "crawl")
-    shutil.copytree(tmp_path / "crawl" / "warc", tmp_path / "rebuilt" / "warc")
-    build = subprocess.run(
-        [NIANBAO, "build", "--data", str(tmp_path / "rebuilt")], capture_output=True, text=True
-    )
-    assert build.returncode == 0, build.stderr[-2000:]
-    for sql in (
-        f"select {FETCH_COLUMNS} from fetches order by warc_file, warc_offset",
-        f"select {REPORT_COLUMNS} from reports order by url, sha256",
-    ):
-        crawled, rebuilt = query(tmp_path / "crawl", sql), query(tmp_path / "rebuilt", sql)
-        assert crawled and rebuilt == crawled
-    assert (
-        query(
-            tmp_path / "rebuilt",
-            "select count(*) from fetches where blocked = 1 and note is not null",
-        )[0][0]
-        > 0
-    )
 
 
 def test_crawl_is_polite_and_skips_traps(portal, tmp_path):

@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from archive.agencies import agency_name
 from archive.database import close_database, open_database, store_report
 from archive.provenance import Provenance
 from archive.search import fts_query
@@ -83,6 +84,55 @@ def test_the_same_body_over_the_years(tmp_path, seed_report):
     assert figures[2023]["new_received"] == applications["new_received"]
     assert figures[2024]["agency"] == figures[2023]["agency"]
     close_database(db)
+
+
+def test_checks_compare_with_the_previous_year_whatever_order_reports_come_in(
+    tmp_path, seed_report
+):
+    """A report stored after the next year's, and a new version of it, change the checks
+    of the next year's report; a report without an agency still has its figures row."""
+    db = open_database(tmp_path / "nianbao.db")
+    later_id = store(db, a_year(seed_report, "沭阳县", 2024), "http://county.test/2024.html")
+    assert checks_of(db, later_id)["previous_year_total"]["ok"] is None  # no 2023 report yet
+    earlier = a_year(seed_report, "沭阳县人民政府", 2023)
+    earlier_id = store(db, earlier, "http://county.test/2023.html")
+    check = checks_of(db, later_id)["previous_year_total"]
+    assert check["ok"] is not None and f"(#{earlier_id})" in check["detail"]
+    # the 2023 report changes its 结转下年度: the 2024 report now disagrees with it
+    earlier["applications"]["carried_forward"]["total"] += 1
+    newer_id = store(db, earlier, "http://county.test/2023.html")
+    check = checks_of(db, later_id)["previous_year_total"]
+    assert check["ok"] == 0 and f"(#{newer_id})" in check["detail"]
+    figures = {r["report_id"] for r in db.query("select report_id from figures")}
+    assert figures == {later_id, newer_id}  # the superseded version has none
+    failed = db.execute("select checks_failed from reports where id = ?", [later_id])
+    assert failed.fetchone()[0] >= 1
+
+    nameless = a_year(seed_report, "沭阳县", 2022)
+    nameless["agency"] = None
+    nameless_id = store(db, nameless, "http://county.test/2022.html")
+    row = db.execute("select agency, year from figures where report_id = ?", [nameless_id])
+    assert row.fetchone() == (None, 2022)
+    close_database(db)
+
+
+def test_a_report_read_again_as_another_agencys_moves_with_its_figures(tmp_path, seed_report):
+    db = open_database(tmp_path / "nianbao.db")
+    url = "http://county.test/2023.html"
+    provenance = Provenance(url, url, "same-bytes", "2025-01-01T00:00:00Z", portal="county")
+    report_id = store_report(db, a_year(seed_report, "沭阳县", 2023), "", provenance)
+    # a newer parser reads the same fetch: same row, another agency and year
+    assert store_report(db, a_year(seed_report, "索镇", 2022), "", provenance) is None
+    assert [r["name"] for r in db.query("select name from agencies")] == ["索镇"]
+    figures = db.execute("select report_id, agency, year from figures").fetchall()
+    assert figures == [(report_id, "索镇", 2022)]
+    close_database(db)
+
+
+def test_a_government_is_one_agency_under_the_names_it_calls_itself_by():
+    for long_name in ("苏州工业园区党工委管委会", "苏州工业园区管委会", "苏州工业园区管理委员会"):
+        assert agency_name(long_name).key == agency_name("苏州工业园区").key, long_name
+    assert agency_name("苏州工业园区财政局").key != agency_name("苏州工业园区").key
 
 
 def test_a_blank_part_leaves_a_sum_blank(tmp_path, seed_report):

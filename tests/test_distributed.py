@@ -282,6 +282,9 @@ def test_a_crawl_through_redis_with_a_password_and_tls_never_unpickles(tmp_path)
         # Someone who can write to Redis queues a pickle: a pickle-reading crawler would run it.
         planted = tmp_path / "planted"
         server.client().zadd(f"{PREFIX}:requests", {pickle.dumps(Opens(planted)): -100})
+        # ... or JSON naming a method that is not one of the spider's own as its callback.
+        foreign = serializer.dumps({"url": f"{portal.base_url}/planted", "callback": "log"})
+        server.client().zadd(f"{PREFIX}:requests", {foreign: -100})
         command = worker_command(portal, tmp_path, "", ["-s", "NIANBAO_DOMAIN_DELAY=0"])
         command = command[: command.index("--redis")] + command[command.index("--redis") + 2 :]
         # The URL, password included, comes from the environment, not the command line.
@@ -289,6 +292,7 @@ def test_a_crawl_through_redis_with_a_password_and_tls_never_unpickles(tmp_path)
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-3000:]
         assert "dropped an undecodable request" in result.stderr
+        assert "refused callback 'log'" in result.stderr
         assert not planted.exists()
         [database] = (tmp_path / "workers").glob("*.db")
         with sqlite3.connect(database) as db:

@@ -351,8 +351,7 @@ class AnnualReportsSpider(scrapy.Spider):
         if not match:
             return
         count, name, ext = int(match.group(1)), match.group(3), match.group(4)
-        limit = self.settings.getint("NIANBAO_MAX_LIST_PAGES", 500)
-        for page in range(min(count, limit)):
+        for page in range(min(count, self.settings.getint("NIANBAO_MAX_LIST_PAGES"))):
             filename = f"{name}.{ext}" if page == 0 else f"{name}_{page}.{ext}"
             yield self._list_request(urljoin(response.url, filename), response)
 
@@ -370,7 +369,10 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         if total and response.meta.get("hanweb"):
             fields, perpage, end = response.meta["hanweb"]
-            for start in range(end + 1, int(total.group(1)) + 1, perpage * HANWEB_WINDOW):
+            last = min(
+                int(total.group(1)), perpage * self.settings.getint("NIANBAO_MAX_LIST_PAGES")
+            )
+            for start in range(end + 1, last + 1, perpage * HANWEB_WINDOW):
                 yield self._dataproxy(
                     response, fields, start, start + perpage * HANWEB_WINDOW - 1, perpage
                 )
@@ -380,7 +382,7 @@ class AnnualReportsSpider(scrapy.Spider):
         if nextgroup:
             url = response.urljoin(nextgroup.group(1))
             last = int(pages.group(1)) if pages else 2
-            for page in range(1, min(last, 500) + 1):
+            for page in range(1, min(last, self.settings.getint("NIANBAO_MAX_LIST_PAGES")) + 1):
                 yield self._list_request(re.sub(r"page=\d+", f"page={page}", url), response)
 
     def _dataproxy(self, response, fields: dict, start: int, end: int, perpage: int) -> Request:
@@ -434,17 +436,18 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         if not response.body.startswith(BINARY_DOCUMENT):
             text = decode_html(response.body)
-            tables = _has_report_tables(text)
-            attachments = list(self.attachment_links(response, text))
-            if attachments and not tables:
+            # A page that prints the tables is the report, whatever it links: its links are
+            # read (an lxml parse of the page) only when it does not.
+            if not _has_report_tables(text):
+                attachments = list(self.attachment_links(response, text))
                 meta = response.meta
                 for url in attachments:
                     request = self.detail_request(
                         url, meta.get("title"), meta, meta.get("column"), page_url=response.url
                     )
                     yield from _some(request)
-                return
-            if not tables:
+                if attachments:
+                    return
                 epoint = epoint_detail(response.url, text)
                 if epoint:  # the body comes from the platform's detail service
                     yield self.epoint_request(response, *epoint)
@@ -502,6 +505,8 @@ class AnnualReportsSpider(scrapy.Spider):
             return
         if html.strip():
             yield self.document(response, page)
+        else:
+            self.logger.warning("an Epoint answer with no report body or file for %s", page)
 
     def attachment_links(self, response: Response, text: str) -> Iterator[str]:
         """Links to the report as a document: by the file name in the URL's path or query

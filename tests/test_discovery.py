@@ -22,7 +22,7 @@ from crawler.sites import canonical_page, registrable_domain
 from crawler.spiders.discovery import COLUMN, PAGE, page_kind, read_page
 from nianbao.demo.platforms import epoint_site, gkmlpt_site
 from nianbao.demo.sitegen import GeneratedSite, generate_site
-from parsers.navigation import NONE, SECTION, STRONG, is_one_report, link_tier
+from parsers.navigation import NONE, SECTION, STRONG, is_one_report, link_tier, names_a_year
 from tests.archive_checks import query
 from tests.conftest import NIANBAO
 from tests.crawling import crawl_ok
@@ -75,6 +75,11 @@ def test_report_titles_are_told_from_notices_and_collections():
     assert not is_one_report("关于做好2024年度政府信息公开工作年度报告编制发布工作的通知")
     assert not is_one_report("2024年度政府信息公开工作年度报告集中公开专题")
     assert not is_one_report("政府信息公开年报")  # a column: no year
+    assert is_one_report("二〇二三年度某某县财政局政府信息公开工作年度报告")  # a year in numerals
+
+
+def test_year_sub_columns_in_numerals_are_read_by_their_words():
+    assert names_a_year("二〇二四年度") and names_a_year("二零二二年")
 
 
 def test_sibling_hosts_share_a_domain_and_mirrors_are_the_page_itself_or_nothing():
@@ -125,6 +130,7 @@ def assert_found_from_home(site: GeneratedSite, data: Path) -> list[str]:
 
 
 def test_a_site_entered_by_its_home_page_gives_every_report_once_fetching_little_else(tmp_path):
+    # its column of year sub-columns, one named 二〇二四年度
     site = generate_site(1)
     walked = assert_found_from_home(site, tmp_path)
     # the way: home, 政务公开 (and 法定主动公开内容), the column's pages, the 专题

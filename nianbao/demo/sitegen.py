@@ -10,7 +10,8 @@ sub-columns under a page that lists none).
 What every site has: a home page with 首页 / 政务公开 / 新闻 / 办事 / 互动 navigation and a banner
 to a 专题 page; 120 news pages, and service and interaction pages, as noise; a column two or
 three steps from the home page listing reports as HTML articles and with DOCX and XLSX
-attachments on a sibling file host, beside notices about 年报 that are not reports; the 专题
+attachments on a sibling file host, beside notices about 年报 that are not reports, and a year
+sub-column named in Chinese numerals (二〇二四年度); the 专题
 listing departments' reports with PDF and DOCX attachments, one of them only through the 繁體
 gateway and one through the mobile host (also in the column); and on every page the 繁體 /
 无障碍 / 手机版 switches, served as real mirrors (/gate/big5/<host>/…, /wza/…, m.<domain>).
@@ -218,6 +219,7 @@ class SiteBuilder:
     def build_years(self, folder: str, pages: list[Links]) -> None:
         """A column of year sub-columns: its own page lists none, only 2024年度, 2023年度 …"""
         years = [(f"{2024 - n}年度", f"{folder}{2024 - n}/index.html") for n in range(len(pages))]
+        years[0] = (f"{chinese_numerals(2024)}年度", years[0][1])
         crumbs = self.column_crumbs()
         root = self.list_page_url(folder, 0)
         self.page(
@@ -398,6 +400,11 @@ class SiteBuilder:
             original = self.hosts.pages.get(self.www + url[len(self.mobile) :])
             return page_answer(original[0]) if original else None
         return None
+
+
+def chinese_numerals(year: int) -> str:
+    """2024 → 二〇二四."""
+    return "".join("〇一二三四五六七八九"[int(d)] for d in str(year))
 
 
 @functools.cache

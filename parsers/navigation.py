@@ -80,15 +80,39 @@ def readable(text: str) -> str:
 
 
 def is_one_report(text: str) -> bool:
-    """A link or page title that names one 年报: the vocabulary's report title with a year, and
-    not a notice about 年报 or a 专题 of them (traditional characters and spaces allowed)."""
-    text = readable(text)
-    return bool(
-        YEAR.search(text)
-        and is_report_title(text)
-        and not NOT_A_REPORT.search(text)
-        and not COLLECTION_WORDS.search(text)
-    )
+    """A link or page title that names one 年报: the vocabulary's report title with a year, or
+    what a list left of one (is_cut_report_title), and not a notice about 年报 or a 专题 of them
+    (traditional characters and spaces allowed)."""
+    words = readable(text)
+    if NOT_A_REPORT.search(words) or COLLECTION_WORDS.search(words):
+        return False
+    return bool(YEAR.search(words) and is_report_title(words)) or is_cut_report_title(text)
+
+
+# A list cuts a long title short (某某区发展和改革局2023年政府信...): what is left of a 年报's
+# title is a year, then the beginning of what a title says after it, or of its disclosure words.
+ELLIPSIS_END = re.compile(r"(?:\.{2,}|…+|。{3})\s*$")
+TITLE_ENDS = tuple(
+    words + tail
+    for words in ("政府信息公开", "政务公开", "信息公开")
+    for tail in ("工作年度报告", "年度报告", "年报")
+)
+CUT_TAIL_LEAST = 2  # characters of a title's end that make a cut after the agency's name
+
+
+def is_cut_report_title(text: str) -> bool:
+    """A link's text cut short by a list that may be a 年报's title: after its year nothing, the
+    beginning of a title's end (政府信, 政务公开工作), or a name then one (2023年某局政府信)."""
+    cut = ELLIPSIS_END.search(text or "")
+    left = readable(text[: cut.start()]) if cut else ""
+    years = list(YEAR.finditer(left))
+    if not years:
+        return False
+    rest = left[years[-1].end() :]
+    if not rest:
+        return True
+    starts = [rest] + [rest[i:] for i in range(1, len(rest) - CUT_TAIL_LEAST + 1)]
+    return any(end.startswith(start) for start in starts for end in TITLE_ENDS)
 
 
 # A year sub-column's link in a column: 2023年, 2023年度, 2023.

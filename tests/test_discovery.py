@@ -76,6 +76,11 @@ def test_report_titles_are_told_from_notices_and_collections():
     assert not is_one_report("2024年度政府信息公开工作年度报告集中公开专题")
     assert not is_one_report("政府信息公开年报")  # a column: no year
     assert is_one_report("二〇二三年度某某县财政局政府信息公开工作年度报告")  # a year in numerals
+    # what a list left of a long title
+    assert is_one_report("某某市某某区发展和改革局2023年政府信...")
+    assert is_one_report("某某市人力资源和社会保障局2023…")
+    assert not is_one_report("关于做好2023年度政府信息公开...")
+    assert not is_one_report("某某区2023年工作总结...")
 
 
 def test_year_sub_columns_in_numerals_are_read_by_their_words():
@@ -130,7 +135,7 @@ def assert_found_from_home(site: GeneratedSite, data: Path) -> list[str]:
 
 
 def test_a_site_entered_by_its_home_page_gives_every_report_once_fetching_little_else(tmp_path):
-    # its column of year sub-columns, one named 二〇二四年度
+    # its column of year sub-columns, one named 二〇二四年度, one title cut short
     site = generate_site(1)
     walked = assert_found_from_home(site, tmp_path)
     # the way: home, 政务公开 (and 法定主动公开内容), the column's pages, the 专题

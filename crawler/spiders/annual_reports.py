@@ -37,7 +37,7 @@ from crawler.spiders.platforms import (
 )
 from crawler.store import CrawlStore
 from parsers.html import decode_html
-from parsers.navigation import STRONG, names_collection
+from parsers.navigation import STRONG, is_cut_report_title, names_collection
 from parsers.vocabulary import is_report_title, prints_tables
 
 ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|jpe?g|png|tiff?)(?:$|[?#])", re.I)
@@ -328,9 +328,10 @@ class AnnualReportsSpider(scrapy.Spider):
                 title = anchor.attrib.get("title") or " ".join(anchor.css("::text").getall())
                 title = re.sub(r"\s+", "", title)
                 href = anchor.attrib["href"].strip()
-                if href.startswith(("javascript:", "#", "mailto:")) or not is_report_title(title):
+                if href.startswith(("javascript:", "#", "mailto:")):
                     continue
-                yield response.urljoin(href), title
+                if is_report_title(title) or is_cut_report_title(title):
+                    yield response.urljoin(href), title
 
     def next_pages(self, response: Response, text: str) -> Iterator[Request]:
         yield from self.trs_pages(response, text)

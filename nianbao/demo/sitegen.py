@@ -10,11 +10,12 @@ sub-columns under a page that lists none).
 What every site has: a home page with 首页 / 政务公开 / 新闻 / 办事 / 互动 navigation and a banner
 to a 专题 page; 120 news pages, and service and interaction pages, as noise; a column two or
 three steps from the home page listing reports as HTML articles and with DOCX and XLSX
-attachments on a sibling file host, beside notices about 年报 that are not reports, and a year
-sub-column named in Chinese numerals (二〇二四年度); the 专题
-listing departments' reports with PDF and DOCX attachments, one of them only through the 繁體
-gateway and one through the mobile host (also in the column); and on every page the 繁體 /
-无障碍 / 手机版 switches, served as real mirrors (/gate/big5/<host>/…, /wza/…, m.<domain>).
+attachments on a sibling file host, beside notices about 年报 that are not reports, one report's
+title cut short by the list (…2020...) and a year sub-column named in Chinese numerals
+(二〇二四年度); the 专题 listing departments' reports with PDF and DOCX attachments, one of them
+only through the 繁體 gateway and one through the mobile host (also in the column); and on every
+page the 繁體 / 无障碍 / 手机版 switches, served as real mirrors (/gate/big5/<host>/…, /wza/…,
+m.<domain>).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ NEWS_TOPICS = (
 )  # fmt: skip
 NEWS_PAGES, NEWS_PER_PAGE = 10, 12
 PER_PAGE = 4  # column items per list page
+CUT_ENTRY, CUT_AFTER = 3, 18  # the column entry whose title the list cuts short, and where
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -187,7 +189,7 @@ class SiteBuilder:
                 body = seed_html(text, word=True)
                 self.result.reports.add(url)
             self.article(url, title, body, self.column_crumbs())
-            entries.append((title, url))
+            entries.append((cut_title(title) if index == CUT_ENTRY else title, url))
         for title in (
             f"关于做好{2020 + self.rng.randrange(5)}年度政府信息公开工作年度报告编制发布工作的通知",
             f"{self.place}市{2020 + self.rng.randrange(5)}年政府工作报告",
@@ -400,6 +402,11 @@ class SiteBuilder:
             original = self.hosts.pages.get(self.www + url[len(self.mobile) :])
             return page_answer(original[0]) if original else None
         return None
+
+
+def cut_title(title: str) -> str:
+    """A title as list templates cut a long one: its first characters and "..."."""
+    return title[:CUT_AFTER] + "..." if len(title) > CUT_AFTER + 2 else title
 
 
 def chinese_numerals(year: int) -> str:

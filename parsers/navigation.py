@@ -56,6 +56,13 @@ NOISE_WORDS = re.compile(
     re.I,
 )  # fmt: skip
 
+# A link that says only that it downloads the page's file (附件下载, 点击下载, 附件1): on a
+# report's page, its document, whatever the URL looks like (download.do?fileId=…). The
+# traditional forms are spelt out: a text this short may hold no other to get it converted.
+DOWNLOAD_LINK = re.compile(
+    r"^(?:(?:[点點][击擊]|附件|全文|原文|文件)?下[载載](?:附件|全文|原文|文件)?|(?:查看|相关)?附件)\d*$"
+)
+
 # Tiers of a navigation link: how much a link is worth following (0: not at all).
 STRONG, SECTION, NONE = 2, 1, 0
 
@@ -130,6 +137,11 @@ def names_collection(text: str) -> bool:
     return link_tier(text) == STRONG and (
         YEAR.search(text) is None or bool(COLLECTION_WORDS.search(text))
     )
+
+
+def says_download(text: str) -> bool:
+    """A link's text says only "download the file" (附件下载, 下載附件, 附件1)."""
+    return bool(DOWNLOAD_LINK.match(readable(text)))
 
 
 def link_tier(text: str) -> int:

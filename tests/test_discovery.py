@@ -22,7 +22,15 @@ from crawler.sites import canonical_page, registrable_domain
 from crawler.spiders.discovery import COLUMN, PAGE, page_kind, read_page
 from nianbao.demo.platforms import epoint_site, gkmlpt_site
 from nianbao.demo.sitegen import GeneratedSite, generate_site
-from parsers.navigation import NONE, SECTION, STRONG, is_one_report, link_tier, names_a_year
+from parsers.navigation import (
+    NONE,
+    SECTION,
+    STRONG,
+    is_one_report,
+    link_tier,
+    names_a_year,
+    says_download,
+)
 from tests.archive_checks import query
 from tests.conftest import NIANBAO
 from tests.crawling import crawl_ok
@@ -83,8 +91,10 @@ def test_report_titles_are_told_from_notices_and_collections():
     assert not is_one_report("某某区2023年工作总结...")
 
 
-def test_year_sub_columns_in_numerals_are_read_by_their_words():
+def test_year_sub_columns_in_numerals_and_bare_download_links_are_read_by_their_words():
     assert names_a_year("二〇二四年度") and names_a_year("二零二二年")
+    assert says_download("附件下载") and says_download("附件下載：") and says_download("附件1")
+    assert not says_download("下载中心") and not says_download("政府信息公开")
 
 
 def test_sibling_hosts_share_a_domain_and_mirrors_are_the_page_itself_or_nothing():
@@ -135,7 +145,7 @@ def assert_found_from_home(site: GeneratedSite, data: Path) -> list[str]:
 
 
 def test_a_site_entered_by_its_home_page_gives_every_report_once_fetching_little_else(tmp_path):
-    # its column of year sub-columns, one named 二〇二四年度, one title cut short
+    # its column of year sub-columns, one named 二〇二四年度, one title cut short, a 附件下载
     site = generate_site(1)
     walked = assert_found_from_home(site, tmp_path)
     # the way: home, 政务公开 (and 法定主动公开内容), the column's pages, the 专题

@@ -37,7 +37,7 @@ from crawler.spiders.platforms import (
 )
 from crawler.store import CrawlStore
 from parsers.html import decode_html
-from parsers.navigation import STRONG, is_cut_report_title, names_collection
+from parsers.navigation import STRONG, is_cut_report_title, names_collection, says_download
 from parsers.vocabulary import is_report_title, prints_tables
 
 ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|jpe?g|png|tiff?)(?:$|[?#])", re.I)
@@ -511,8 +511,8 @@ class AnnualReportsSpider(scrapy.Spider):
 
     def attachment_links(self, response: Response, text: str) -> Iterator[str]:
         """Links to the report as a document: by the file name in the URL's path or query
-        (`downfile.jsp?filename=….pdf`), or by the link's text (`附件：…年度报告.pdf` on an
-        extensionless download URL)."""
+        (`downfile.jsp?filename=….pdf`), or by the link's text on an extensionless download
+        URL (`附件：…年度报告.pdf`, or just 附件下载)."""
         selector = Selector(text=text, base_url=response.url)
         candidates = [
             (link.attrib.get("href", ""), " ".join(link.css("::text").getall()))
@@ -528,7 +528,8 @@ class AnnualReportsSpider(scrapy.Spider):
             if not href.strip() or href.strip().lower().startswith(("javascript:", "mailto:")):
                 continue
             url = _unwrap_viewer(response.urljoin(href.strip()))
-            if url not in seen and (_names_a_document(url) or ATTACHMENT.search(label.strip())):
+            by_label = ATTACHMENT.search(label.strip()) or says_download(label)
+            if url not in seen and (_names_a_document(url) or by_label):
                 seen.add(url)
                 yield url
 

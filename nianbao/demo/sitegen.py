@@ -10,12 +10,12 @@ sub-columns under a page that lists none).
 What every site has: a home page with 首页 / 政务公开 / 新闻 / 办事 / 互动 navigation and a banner
 to a 专题 page; 120 news pages, and service and interaction pages, as noise; a column two or
 three steps from the home page listing reports as HTML articles and with DOCX and XLSX
-attachments on a sibling file host, beside notices about 年报 that are not reports, one report's
-title cut short by the list (…2020...) and a year sub-column named in Chinese numerals
-(二〇二四年度); the 专题 listing departments' reports with PDF and DOCX attachments, one of them
-only through the 繁體 gateway and one through the mobile host (also in the column); and on every
-page the 繁體 / 无障碍 / 手机版 switches, served as real mirrors (/gate/big5/<host>/…, /wza/…,
-m.<domain>).
+attachments on a sibling file host (the DOCX behind an extensionless download URL linked as
+附件下载), beside notices about 年报 that are not reports, one report's title cut short by the
+list (…2020...) and a year sub-column named in Chinese numerals (二〇二四年度); the 专题
+listing departments' reports with PDF and DOCX attachments, one of them only through the 繁體
+gateway and one through the mobile host (also in the column); and on every page the 繁體 /
+无障碍 / 手机版 switches, served as real mirrors (/gate/big5/<host>/…, /wza/…, m.<domain>).
 """
 
 from __future__ import annotations
@@ -143,11 +143,20 @@ class SiteBuilder:
         self.hosts.add(url, page)
         return url
 
-    def attachment(self, title: str, data: bytes, suffix: str, content_type: str) -> str:
-        url = f"{self.files}/{self.token(4)}/P0{self.rng.randrange(10**11, 10**12)}.{suffix}"
+    def attachment(
+        self, title: str, data: bytes, suffix: str, content_type: str, download: bool = False
+    ) -> str:
+        """A document on the file host, linked by its name, or (`download`) by 附件下载 on a
+        URL that does not name the file."""
+        folder, number = f"{self.files}/{self.token(4)}", self.rng.randrange(10**11, 10**12)
+        url = (
+            f"{folder}/download.do?fileId={number}" if download else f"{folder}/P0{number}.{suffix}"
+        )
         self.hosts.add(url, data, content_type)
         self.result.reports.add(url)
         self.result.listed.add(url)
+        if download:
+            return f'<p><a href="{esc(url)}">附件下载</a></p>'
         return f'<p>附件：<a href="{url}">{esc(title)}.{suffix}</a></p>'
 
     # ------------------------------------------------------------------ the site
@@ -178,7 +187,7 @@ class SiteBuilder:
             url = f"{folder}{self.token(6)}/t{2021 + index}0120_{self.rng.randrange(10**5, 10**6)}.html"
             if index == 1:
                 body = "<p>报告全文见附件。</p>" + self.attachment(
-                    title, seed_docx(text, title, "2024-01-20"), "docx", DOCX
+                    title, seed_docx(text, title, "2024-01-20"), "docx", DOCX, download=True
                 )
             elif index == 2:
                 lines = "\n".join(line for line in text.splitlines() if "\t" not in line)

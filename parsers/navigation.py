@@ -17,16 +17,9 @@ from __future__ import annotations
 import re
 
 from parsers.hanzi import TAIWAN_WORDS, canon, has_traditional, to_simplified
-from parsers.vocabulary import YEAR, is_report_title
+from parsers.vocabulary import YEAR, digit_years, is_report_title
 
 _NOISE_CHARACTERS = re.compile(r"[\s:：>》»›|｜·•、,，.。()（）\[\]【】「」《》\"'“”]+")
-# A year in Chinese numerals, as titles and year sub-columns print it (二〇二三年度, 二零二四年);
-# its zero also typed as ○ or read as a Latin O. Only before 年, so other numerals stay words.
-_NUMERAL_DIGITS = {
-    **{c: "0" for c in "〇○零Oo0"},
-    **{c: str(i) for i, c in enumerate("〇一二三四五六七八九") if i},
-}
-_NUMERAL_YEAR = re.compile(r"(?:一九|二[〇○零Oo0])[〇○零Oo0一二三四五六七八九]{2}(?=年)")
 
 # ------------------------------------------------------------------ link texts, by strength
 
@@ -83,7 +76,7 @@ def readable(text: str) -> str:
     text = _NOISE_CHARACTERS.sub("", canon(text)).lower()
     for mainland, word in TAIWAN_WORDS:
         text = text.replace(word, mainland)
-    return _NUMERAL_YEAR.sub(lambda year: "".join(_NUMERAL_DIGITS[c] for c in year[0]), text)
+    return digit_years(text)
 
 
 def is_one_report(text: str) -> bool:

@@ -34,6 +34,7 @@ from parsers.vocabulary import (
     TITLE_TAILS,
     YEAR,
     YEAR_STUMP,
+    digit_years,
     names_report,
 )
 
@@ -101,7 +102,7 @@ def _title(layout: Layout, texts: list[str], first_section: int) -> str | None:
         for before in reversed(head[:i]):
             bare = (
                 title.startswith(TITLE_TAILS)
-                or title[:1].isdigit()
+                or digit_years(title)[:1].isdigit()
                 or not DISCLOSURE_WORDS.search(canon(title))
             )
             if not bare or len(before) > 30 or _BREADCRUMB.search(before):
@@ -109,7 +110,7 @@ def _title(layout: Layout, texts: list[str], first_section: int) -> str | None:
             title = before + title
         if DISCLOSURE_WORDS.search(canon(title)):
             candidates.append(title)
-    with_year = [t for t in candidates if YEAR.search(canon(t))]
+    with_year = [t for t in candidates if YEAR.search(digit_years(canon(t)))]
     return (with_year or candidates or layout.titles or [None])[0]
 
 
@@ -117,7 +118,8 @@ def _agency(title: str | None) -> str | None:
     if not title:
         return None
     printed = fold(title)
-    read = printed.translate(LOOKALIKES_ONE)  # same positions, look-alike digits read
+    # same positions: look-alike digits read, a year in numerals in digits
+    read = digit_years(printed.translate(LOOKALIKES_ONE))
     year = YEAR.search(read)
     if year and printed[: year.start()].strip():
         start, end = 0, year.start()
@@ -162,11 +164,11 @@ def _agency_words(agency: str) -> str:
 
 def _year(title: str | None, texts: list[str]) -> int | None:
     if title:
-        match = YEAR.search(canon(title))
+        match = YEAR.search(digit_years(canon(title)))
         if match:
             return int(match.group(1))
     for text in texts[:80]:
-        match = STATS_PERIOD.search(canon(text))
+        match = STATS_PERIOD.search(digit_years(canon(text)))
         if match:
             return int(match.group(1))
     return None
@@ -176,7 +178,9 @@ def _year_of_text(texts: list[str], sections: Sections) -> int | None:
     """The year the text before the tables names most (2020年，我镇…): the reported year
     when neither the title nor a 统计期限 says it."""
     end = sections.starts.get("active", min(len(texts), 80))
-    years = Counter(int(year) for text in texts[:end] for year in _TEXT_YEAR.findall(canon(text)))
+    years = Counter(
+        int(year) for text in texts[:end] for year in _TEXT_YEAR.findall(digit_years(canon(text)))
+    )
     return years.most_common(1)[0][0] if years else None
 
 

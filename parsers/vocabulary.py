@@ -98,11 +98,27 @@ AGENCY_NOISE = re.compile(r"(关于|公布|发布)$|^(关于|印发)")
 STATS_PERIOD = re.compile(r"统计(?:期限|时限|期间)为?(?:自|从)?((?:19|20)\d{2})年")
 # The reported year in a title: four digits, 年 or not (a title says no other number).
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)年?度?")
+# A year in Chinese numerals, as titles, year sub-columns and texts print it (二〇二三年度,
+# 二零二四年); its zero also typed as ○ or read as a Latin O. Only before 年, so other numerals
+# stay words.
+_NUMERAL_YEAR = re.compile(r"(?:一九|二[〇○零Oo0])[〇○零Oo0一二三四五六七八九]{2}(?=年)")
+_NUMERAL_DIGITS = str.maketrans(
+    {
+        **{c: "0" for c in "〇○零Oo"},
+        **{c: str(i) for i, c in enumerate("〇一二三四五六七八九") if i},
+    }
+)
 # What is left of a year that lost a digit (202年, 2O2): it is not the agency's name.
 _DIGIT = rf"[\d{re.escape(DIGIT_LOOKALIKES)}]"
 YEAR_STUMP = re.compile(rf"^{_DIGIT}{{1,4}}年?度?|{_DIGIT}{{1,4}}年?度?$")
 # Names agencies are made of, put back when a look-alike was read (入民政府 → 人民政府).
 AGENCY_WORDS = ("人民政府", "办公厅", "办公室", "委员会", "街道办事处", "人民代表大会")
+
+
+def digit_years(text: str) -> str:
+    """`text` with each year in Chinese numerals written in digits, one digit for one numeral
+    (positions stay): 二〇二三年度 → 2023年度."""
+    return _NUMERAL_YEAR.sub(lambda year: year[0].translate(_NUMERAL_DIGITS), text)
 
 
 def is_report_title(text: str) -> bool:

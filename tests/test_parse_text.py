@@ -154,6 +154,23 @@ def test_sections_title_and_agency_of_a_broken_title(fixtures):
     assert parsed["sections"]["other"] == "无"
 
 
+NUMERALS = str.maketrans("0123456789", "〇一二三四五六七八九")
+
+
+@pytest.mark.parametrize("seed", ["002", "003"])
+def test_a_title_with_its_year_in_chinese_numerals(fixtures, seed):
+    """二〇二〇年 in the title, the title broken after the agency (003): the same agency and
+    year as the title in digits, the title as printed."""
+    path = next(fixtures.glob(f"seeds/{seed}_*.txt"))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    head = [line.replace("2020年", "2020年".translate(NUMERALS)) for line in lines[:5]]
+    text = "\n".join(head + lines[5:])
+    parsed = parse_bytes(text.encode(), str(path))
+    in_digits = parse_bytes(path.read_bytes(), str(path))
+    assert (parsed["agency"], parsed["year"]) == (in_digits["agency"], 2020)
+    assert parsed["title"] == in_digits["title"].replace("2020", "二〇二〇")
+
+
 PRE2019 = """北京市某区人民政府2017年政府信息公开工作年度报告
 本报告根据《中华人民共和国政府信息公开条例》要求编制。
 一、概述

@@ -10,6 +10,8 @@ degrade the fixtures the same ways, with a fixed seed:
 - `spaces`: spaces put inside a third of the labels;
 - `fullwidth`: ASCII digits and punctuation made full-width, in every cell;
 - `traditional`: the whole text converted to traditional characters (OpenCC s2t or s2twp);
+- `layout`: an HTML page's body put in an old portal's layout table, the site's navigation
+  in one cell and the article, with its tables, in the next;
 - `all`: every one of them.
 
 A label is a cell (a line, a tab-separated cell, an HTML text node) that is not a value:
@@ -38,7 +40,7 @@ from parsers.report import build_report
 from parsers.values import is_value
 from tests.conftest import FIXTURES, score_reports
 
-KINDS = ("drop", "lookalike", "spaces", "fullwidth", "traditional")
+KINDS = ("drop", "lookalike", "spaces", "fullwidth", "traditional", "layout")
 RATE = 1 / 3  # the share of labels a per-label degradation hits
 
 # OCR confusions, both ways: each character may be read as any other of its group.
@@ -124,7 +126,26 @@ def degrade_html(data: bytes, degrader: Degrader) -> bytes:
         out.append(match.group())
         position = match.end()
     out.append(_degrade_node(html[position:], degrader))
-    return degrader.whole("".join(out)).encode("utf-8")
+    html = "".join(out)
+    if "layout" in degrader.kinds:
+        html = _in_layout_table(html)
+    return degrader.whole(html).encode("utf-8")
+
+
+_BODY = re.compile(r"(<body\b[^>]*>)(.*)(</body\s*>)", re.I | re.S)
+_LAYOUT = (
+    '<table width="100%"><tr><td colspan="2">首页 | 政务公开 | 政府信息公开年报</td></tr>'
+    '<tr><td width="20%">栏目导航<br>政府信息公开指南<br>政府信息公开年报</td><td>{}</td></tr>'
+    '<tr><td colspan="2">主办单位：某某人民政府办公室</td></tr></table>'
+)
+
+
+def _in_layout_table(html: str) -> str:
+    """The page's body (a fragment: all of it) inside a layout table."""
+    body = _BODY.search(html)
+    if body is None:
+        return _LAYOUT.format(html)
+    return html[: body.start(2)] + _LAYOUT.format(body.group(2)) + html[body.end(2) :]
 
 
 def _degrade_node(text: str, degrader: Degrader) -> str:

@@ -234,9 +234,7 @@ def _applications(found: Found, template: str) -> dict[str, dict]:
     return rows
 
 
-def _missing_rows(
-    template: str, active: Found, applications: Found, review: dict | None
-) -> list[str]:
+def _missing_rows(template: str, active: Found, applications: Found, review: Found) -> list[str]:
     """Template rows the report does not print (report-json.md, missing_rows)."""
     missing = [f"active_disclosure.{k}" for k in ACTIVE_FIELDS[template] if k not in active.rows]
     derived = {"other"} if all(k in applications.rows for k in OTHER_SUBROWS) else set()
@@ -245,8 +243,7 @@ def _missing_rows(
         for spec in application_rows(template)
         if spec.key not in applications.rows and spec.key not in derived
     ]
-    if review is None:
-        missing += [f"review_litigation.{kind}" for kind in REVIEW_KINDS]
+    missing += [f"review_litigation.{kind}" for kind in REVIEW_KINDS if kind not in review.rows]
     return missing
 
 
@@ -314,12 +311,12 @@ def build_report(layout: Layout, source: str) -> dict:
     )
     report["applications"] = _applications(found, template)
     review = read_review(_region(layout, sections, "review"), warnings, doubtful)
-    report["review_litigation"] = review or {
-        kind: dict.fromkeys(REVIEW_OUTCOMES) for kind in REVIEW_KINDS
+    report["review_litigation"] = {
+        kind: review.values.get(kind, dict.fromkeys(REVIEW_OUTCOMES)) for kind in REVIEW_KINDS
     }
     if not found.values:
         warnings.append(APPLICATIONS_MISSING)
-    if review is None:
+    if not review.rows:
         warnings.append("review and litigation table not found")
     if doubtful:
         warnings.append(

@@ -29,6 +29,7 @@ from parsers.template import (
     APPLICATION_NON_ROWS,
     MONEY_FIELDS,
     REVIEW_HEADERS,
+    REVIEW_KIND_NEEDLES,
     REVIEW_KINDS,
     REVIEW_OUTCOMES,
     application_rows,
@@ -374,9 +375,19 @@ def _review_header(label: str) -> bool:
 
 def read_review(
     rows: list[list[Cell]], warnings: list[str], doubtful: list[str] | None = None
-) -> dict[str, dict[str, Number]] | None:
-    """The 15 cells under the last header of section 四, or None when it prints no header."""
+) -> Found:
+    """Kind → its five outcomes, for the kinds section 四 prints: the 15 cells under the last
+    header, or, where each kind's label is followed by its own cells, row by row. Nothing
+    found when it prints no header."""
     tokens = tokenize(rows)
+    by_kind = _review_rows(tokens)
+    if by_kind:
+        found = Found()
+        for kind, cells in by_kind.items():
+            where = f"review_litigation.{kind}"
+            found.values[kind] = _review_values(cells, REVIEW_OUTCOMES, where, warnings, doubtful)
+            found.rows.add(kind)
+        return found
     first = next(
         (
             i
@@ -386,7 +397,7 @@ def read_review(
         None,
     )
     if first is None:
-        return None
+        return Found()
     last_header = first
     for i in range(first, len(tokens)):
         if not tokens[i].value and _review_header(tokens[i].label):
@@ -397,14 +408,45 @@ def read_review(
             break
         cells.append(token)
     names = tuple(f"{kind}.{outcome}" for kind in REVIEW_KINDS for outcome in REVIEW_OUTCOMES)
+    values = _review_values(cells, names, "review_litigation", warnings, doubtful)
+    found = Found(rows=set(REVIEW_KINDS))
+    for kind in REVIEW_KINDS:
+        found.values[kind] = {o: values[f"{kind}.{o}"] for o in REVIEW_OUTCOMES}
+    return found
+
+
+def _review_kind(label: str) -> str | None:
+    if len(label) > 12:
+        return None
+    for kind, needles in REVIEW_KIND_NEEDLES:
+        if any(needle in label for needle in needles):
+            return kind
+    return None
+
+
+def _review_rows(tokens: list[Token]) -> dict[str, list[Token]]:
+    """Kind → its cells, where kind labels are followed by their values (a table with one row
+    per kind); empty for the national layout, whose kind labels head columns."""
+    rows: dict[str, list[Token]] = {}
+    for i, token in enumerate(tokens):
+        kind = None if token.value else _review_kind(token.label)
+        if kind is None or kind in rows:
+            continue
+        cells, _ = values_after(tokens, i)
+        if any(not is_blank(c.text) for c in cells):  # blank cells may pad a header row
+            rows[kind] = cells
+    return rows
+
+
+def _review_values(
+    cells: list[Token],
+    names: tuple[str, ...],
+    where: str,
+    warnings: list[str],
+    doubtful: list[str] | None,
+) -> dict[str, Number]:
     fitted, note = fit([c.text for c in cells], names)
     if note:
-        warnings.append(f"review_litigation: {note}")
-    where = "review_litigation"
+        warnings.append(f"{where}: {note}")
     note_doubtful(cells, fitted, names, where, doubtful)
-    values = [_number(c, warnings, where) for c in fitted]
-    result = {}
-    for k, kind in enumerate(REVIEW_KINDS):
-        chunk = values[k * len(REVIEW_OUTCOMES) : (k + 1) * len(REVIEW_OUTCOMES)]
-        result[kind] = dict(zip(REVIEW_OUTCOMES, chunk, strict=True))
-    return result
+    return {name: _number(c, warnings, where) for name, c in zip(names, fitted, strict=True)}

@@ -208,6 +208,13 @@ ACTIVE_HEADER_NEEDLES = (
 # Section 四: kinds in printed order, each with five outcomes in printed order.
 REVIEW_KINDS = ("review", "litigation_direct", "litigation_after_review")
 REVIEW_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+# Each kind by words only its label holds, the most specific first: a table printed with one
+# row per kind (kind, then its five outcomes) is read row by row.
+REVIEW_KIND_NEEDLES = (
+    ("litigation_after_review", ("复议后起诉",)),
+    ("litigation_direct", ("直接起诉",)),
+    ("review", ("行政复议",)),
+)
 # The words of its header cells: the values follow the last of them.
 REVIEW_HEADERS = (
     "行政复议",

@@ -27,6 +27,7 @@ from parsers.template import (
     ACTIVE_ITEMS,
     APPLICANT_COLUMNS,
     APPLICATION_NON_ROWS,
+    HEADING_ROWS,
     MONEY_FIELDS,
     REVIEW_HEADERS,
     REVIEW_KIND_NEEDLES,
@@ -205,6 +206,12 @@ def _note_similar(token: Token, template: Template, target: int, where: str, war
         warnings.append(f'{where}.{spec.key}: label "{_printed(token)}" read as "{spec.label}"')
 
 
+def _printed_alone(where: str, label: Token) -> str:
+    """The warning for a row whose label is printed without a value after it: the row is
+    named in missing_rows, not taken as blank."""
+    return f'{where}: label "{_printed(label)}" printed without values'
+
+
 def _note_unread(
     label: Token, cells: list[Token], where: str, why: str, warnings: list[str]
 ) -> None:
@@ -222,6 +229,8 @@ def read_applications(
     """Row key → the seven applicant-column values, for each row the report prints; the
     fields OCR read without confidence are added to `doubtful`."""
     prepared = prepare(application_rows(template), APPLICATION_NON_ROWS)
+    keys = {target.spec.key for target in prepared.targets}
+    headings = {k for k, subrows in HEADING_ROWS.items() if keys.issuperset(subrows)}
     tokens = tokenize(rows)
     matched = _aligned(tokens, prepared)
     found = Found()
@@ -234,13 +243,17 @@ def read_applications(
             _note_unread(token, values_after(tokens, i)[0], "applications", why, warnings)
             continue
         key = prepared.targets[target].spec.key
-        found.rows.add(key)
+        where = f"applications.{key}"
         _note_similar(tokens[i], prepared, target, "applications", warnings)
         cells, _ = values_after(tokens, i)
         if not cells:
-            continue  # a heading row such as （六）其他处理 over its sub-rows
+            if key in headings:  # （六）其他处理 over its three sub-rows
+                found.rows.add(key)
+            else:
+                warnings.append(_printed_alone(where, token))
+            continue
+        found.rows.add(key)
         fitted, note = fit([c.text for c in cells], APPLICANT_COLUMNS)
-        where = f"applications.{key}"
         if note:
             warnings.append(f"{where}: {note}")
         note_doubtful(cells, fitted, APPLICANT_COLUMNS, where, doubtful)
@@ -284,6 +297,7 @@ def read_active(
     found = Found()
     extras: list[dict] = []
     parent: str | None = None  # an item printed as a heading over rows the report adds
+    headings: dict[str, tuple[Token, int]] = {}  # such an item: its label, rows added under it
     yuan_header: str | None = None  # the header that says amounts are in 元
     i = 0
     while i < len(tokens):
@@ -310,6 +324,8 @@ def read_active(
                 continue
             found.rows.add(item)
             _note_similar(tokens[index], prepared, target, "active_disclosure", warnings)
+            if not cells:
+                headings[item] = (token, 0)
             if cells:
                 found.values[item] = _active_values(
                     item, item, cells, fields[item], yuan_header, warnings, doubtful
@@ -321,12 +337,17 @@ def read_active(
         if parent is None:
             why = f"no item of the {template} form"
             _note_unread(token, cells, "active_disclosure", why, warnings)
-        elif cells and any(not is_blank(c.text) for c in cells):
+        elif any(c.text.strip() for c in cells):  # 0s, or dashes: printed, though blank
             label = _extra_label(token, warnings)
             values = _active_values(
                 parent, label, cells, fields[parent], yuan_header, warnings, doubtful
             )
             extras.append({"label": label, "parent": parent, "values": values})
+            headings[parent] = (headings[parent][0], headings[parent][1] + 1)
+    for item, (label, added) in headings.items():
+        if not added:  # not a heading after all: an item printed without its values
+            found.rows.discard(item)
+            warnings.append(_printed_alone(f"active_disclosure.{item}", label))
     return found, extras
 
 

@@ -114,6 +114,9 @@ APPLICATION_NON_ROWS = (
 
 # The rows that （六）其他处理 sums to in the 2021 format.
 OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
+# Rows a form prints as a heading over its sub-rows, without values of its own, where the
+# template has those sub-rows: any other row printed without values is named as missing.
+HEADING_ROWS = {"other": OTHER_SUBROWS}
 # （一）…（六）, the rows that add up to （七）总计.
 PROCESSED_ROWS = (
     "granted",

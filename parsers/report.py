@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from parsers.checks import compute_checks
@@ -84,6 +85,18 @@ def find_sections(texts: list[str]) -> Sections:
                 position = r + 1
                 break
     return Sections(starts, len(texts))
+
+
+def find_captions(texts: list[str], start: int) -> Sections:
+    """Where, from row `start` on, a short line names each section's table (a caption)."""
+    captions: dict[str, int] = {}
+    for key, phrases in SECTION_HEADINGS:
+        for r in range(start, len(texts)):
+            caption = canon(texts[r]) if len(texts[r]) <= HEADING_MAX * 2 else ""
+            if caption and len(caption) <= HEADING_MAX and phrases.search(caption):
+                captions[key] = r
+                break
+    return Sections(captions, len(texts))
 
 
 def _title(layout: Layout, texts: list[str], first_section: int) -> str | None:
@@ -193,9 +206,39 @@ def _template(body: str, year: int | None) -> str | None:
     return "2019" if year < 2021 else "2021"
 
 
-def _region(layout: Layout, sections: Sections, key: str) -> list[list[Cell]]:
+def _regions(
+    layout: Layout, texts: list[str], sections: Sections, key: str
+) -> list[list[list[Cell]]]:
+    """Where a section's table may be: its region, then, for reports that print their tables
+    after the text (附表 at the end), the rows under the caption that names it there
+    (附表2：收到和处理政府信息公开申请情况统计表), else all the rows after the last heading."""
     start, end = sections.region(key)
-    return layout.rows[start:end]
+    regions = [layout.rows[start:end]]
+    last = max(sections.starts.values(), default=None)
+    if last is not None and last + 1 >= end:
+        captions = find_captions(texts, last + 1)
+        tail = captions.span(key) or (last + 1, len(texts))
+        regions.append(layout.rows[tail[0] : tail[1]])
+    return regions
+
+
+def _read_table(read: Callable, regions: list, warnings: list[str], doubtful: list[str]):
+    """What `read(rows, warnings, doubtful)` gives for the first region that holds its table
+    (else for the first region), with that reading's warnings and doubtful cells."""
+    readings = []
+    for rows in regions:
+        notes: list[str] = []
+        unsure: list[str] = []
+        result = read(rows, notes, unsure)
+        readings.append((result, notes, unsure))
+        if (result[0] if isinstance(result, tuple) else result).rows:
+            break
+    else:
+        readings = readings[:1]
+    result, notes, unsure = readings[-1]
+    warnings += notes
+    doubtful += unsure
+    return result
 
 
 def _narrative(texts: list[str], sections: Sections, key: str) -> str | None:
@@ -300,17 +343,19 @@ def build_report(layout: Layout, source: str) -> dict:
         return report
 
     doubtful: list[str] = []  # fields OCR read with little confidence
-    active, extras = read_active(_region(layout, sections, "active"), template, warnings, doubtful)
+
+    def table(key: str, read: Callable):
+        return _read_table(read, _regions(layout, texts, sections, key), warnings, doubtful)
+
+    active, extras = table("active", lambda rows, w, d: read_active(rows, template, w, d))
     report["active_disclosure"] = {
         item: active.values.get(item, dict.fromkeys(names))
         for item, names in ACTIVE_FIELDS[template].items()
     }
     report["active_disclosure_extra"] = extras
-    found = read_applications(
-        _region(layout, sections, "applications"), template, warnings, doubtful
-    )
+    found = table("applications", lambda rows, w, d: read_applications(rows, template, w, d))
     report["applications"] = _applications(found, template)
-    review = read_review(_region(layout, sections, "review"), warnings, doubtful)
+    review = table("review", read_review)
     report["review_litigation"] = {
         kind: review.values.get(kind, dict.fromkeys(REVIEW_OUTCOMES)) for kind in REVIEW_KINDS
     }

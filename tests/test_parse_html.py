@@ -129,3 +129,24 @@ def test_a_kind_the_review_table_does_not_print_is_named_not_filled():
     assert review["litigation_after_review"] == dict.fromkeys(review["review"])
     assert parsed["missing_rows"] == ["review_litigation.litigation_after_review"]
     assert "review_litigation.litigation_after_review: not found" in parsed["warnings"]
+
+
+def test_tables_printed_after_the_text_as_appendices_are_read():
+    """附表 at the end: each section says 详见附表, the tables follow the last section."""
+    page = (FIXTURES / "reports/synthetic-city-2025.html").read_text(encoding="utf-8")
+    tables = []
+    for n in (1, 2, 3):
+        start = page.index("<table>")
+        end = page.index("</table>", start) + len("</table>")
+        tables.append(page[start:end])
+        page = page[:start] + f"<p>（详见附表{n}）</p>" + page[end:]
+    captions = ("主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政复议、行政诉讼情况")
+    appendix = "".join(
+        f"<p>附表{n}：{caption}统计表</p>{table}"
+        for n, (caption, table) in enumerate(zip(captions, tables, strict=True), 1)
+    )
+    page = page.replace("</div>", appendix + "</div>")
+    parsed = parse_bytes(page.encode(), "appendix.html")
+    expected = load_expected(FIXTURES / "reports/synthetic-city-2025.expected.json")
+    assert_matches_expected(parsed, expected)
+    assert parsed["warnings"] == []

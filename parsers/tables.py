@@ -136,6 +136,12 @@ def fit(cells: list[str], names: tuple[str, ...]) -> tuple[list, str | None]:
             trimmed.pop()
         if len(trimmed) == n:
             return trimmed, None
+        printed = [c for c in trimmed if not is_blank(c)]
+        if len(printed) == n:  # merged cells split into a value and blanks (colspan undone)
+            return printed, (
+                f"{len(trimmed)} cells where {n} belong; the blank ones taken as the rest of "
+                "merged cells"
+            )
         return trimmed[:n], f"{len(trimmed)} values where {n} belong; the first {n} taken"
     lacking = ", ".join(names[len(cells) :])
     return cells + [MISSING] * (n - len(cells)), (

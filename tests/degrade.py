@@ -10,6 +10,8 @@ degrade the fixtures the same ways, with a fixed seed:
 - `spaces`: spaces put inside a third of the labels;
 - `fullwidth`: ASCII digits and punctuation made full-width, in every cell;
 - `traditional`: the whole text converted to traditional characters (OpenCC s2t or s2twp);
+- `unmerged`: an HTML table's merged cells split again (colspan undone): the text in the
+  first cell, blank cells after it, as editors that split cells leave them;
 - `layout`: an HTML page's body put in an old portal's layout table, the site's navigation
   in one cell and the article, with its tables, in the next;
 - `all`: every one of them.
@@ -40,7 +42,7 @@ from parsers.report import build_report
 from parsers.values import is_value
 from tests.conftest import FIXTURES, score_reports
 
-KINDS = ("drop", "lookalike", "spaces", "fullwidth", "traditional", "layout")
+KINDS = ("drop", "lookalike", "spaces", "fullwidth", "traditional", "unmerged", "layout")
 RATE = 1 / 3  # the share of labels a per-label degradation hits
 
 # OCR confusions, both ways: each character may be read as any other of its group.
@@ -127,9 +129,22 @@ def degrade_html(data: bytes, degrader: Degrader) -> bytes:
         position = match.end()
     out.append(_degrade_node(html[position:], degrader))
     html = "".join(out)
+    if "unmerged" in degrader.kinds:
+        html = _COLSPAN.sub(_unmerged, html)
     if "layout" in degrader.kinds:
         html = _in_layout_table(html)
     return degrader.whole(html).encode("utf-8")
+
+
+_COLSPAN = re.compile(
+    r"<(t[dh])\b([^>]*?)\s+colspan\s*=\s*[\"']?(\d+)[\"']?([^>]*)>(.*?)</\1\s*>", re.I | re.S
+)
+
+
+def _unmerged(cell: re.Match[str]) -> str:
+    """A cell spanning n columns as n cells: its own, then n - 1 blank ones."""
+    tag, before, span, after, text = cell.groups()
+    return f"<{tag}{before}{after}>{text}</{tag}>" + f"<{tag}></{tag}>" * (int(span) - 1)
 
 
 _BODY = re.compile(r"(<body\b[^>]*>)(.*)(</body\s*>)", re.I | re.S)

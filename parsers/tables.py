@@ -12,12 +12,12 @@ warning: nothing is computed in place of a printed value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from parsers.align import Template, align, label_key, prepare, read_exactly
+from parsers.align import Target, Template, align, label_key, prepare, read_exactly
 from parsers.hanzi import DIGIT_LOOKALIKES
 from parsers.layout import LOW_CONFIDENCE, Cell
 from parsers.template import (
@@ -229,6 +229,21 @@ def _note_unread(
 # ---------------------------------------------------------------- applications (section 三)
 
 
+def _continuation(tokens: list[Token], i: int, matched: dict, target: Target) -> int | None:
+    """The label after tokens[i] when it is the rest of it: a label broken over rows, with the
+    values after its last piece. The rest names no row, and joined on, it brings the label
+    closer to its row's wording."""
+    j = i + 1
+    if j >= len(tokens) or tokens[j].value or j in matched or not values_after(tokens, j)[0]:
+        return None
+
+    def closeness(label: str) -> float:
+        return max(Indel.normalized_similarity(label, form) for form in target.forms)
+
+    joined = label_key(tokens[i].text + tokens[j].text)
+    return j if closeness(joined) > closeness(tokens[i].label) else None
+
+
 def read_applications(
     rows: list[list[Cell]], template: str, warnings: list[str], doubtful: list[str] | None = None
 ) -> Found:
@@ -240,8 +255,9 @@ def read_applications(
     tokens = tokenize(rows)
     matched = _aligned(tokens, prepared)
     found = Found()
+    continued: set[int] = set()  # labels that continue the label before them
     for i, token in enumerate(tokens):
-        if token.value:
+        if token.value or i in continued:
             continue
         target = matched.get(i)
         if target is None:
@@ -250,8 +266,13 @@ def read_applications(
             continue
         key = prepared.targets[target].spec.key
         where = f"applications.{key}"
-        _note_similar(tokens[i], prepared, target, "applications", warnings)
         cells, _ = values_after(tokens, i)
+        rest = None if cells else _continuation(tokens, i, matched, prepared.targets[target])
+        if rest is not None:
+            continued.add(rest)
+            token = replace(token, text=token.text + tokens[rest].text)
+            cells, _ = values_after(tokens, rest)
+        _note_similar(token, prepared, target, "applications", warnings)
         if not cells:
             if key in headings:  # （六）其他处理 over its three sub-rows
                 found.rows.add(key)

@@ -10,6 +10,8 @@ degrade the fixtures the same ways, with a fixed seed:
 - `spaces`: spaces put inside a third of the labels;
 - `fullwidth`: ASCII digits and punctuation made full-width, in every cell;
 - `traditional`: the whole text converted to traditional characters (OpenCC s2t or s2twp);
+- `blank_lines`: flattened text with a blank line after every line, as extractors that
+  space paragraphs give it (a label broken over lines then reads as two rows);
 - `unmerged`: an HTML table's merged cells split again (colspan undone): the text in the
   first cell, blank cells after it, as editors that split cells leave them;
 - `layout`: an HTML page's body put in an old portal's layout table, the site's navigation
@@ -42,7 +44,16 @@ from parsers.report import build_report
 from parsers.values import is_value
 from tests.conftest import FIXTURES, score_reports
 
-KINDS = ("drop", "lookalike", "spaces", "fullwidth", "traditional", "unmerged", "layout")
+KINDS = (
+    "drop",
+    "lookalike",
+    "spaces",
+    "fullwidth",
+    "traditional",
+    "blank_lines",
+    "unmerged",
+    "layout",
+)
 RATE = 1 / 3  # the share of labels a per-label degradation hits
 
 # OCR confusions, both ways: each character may be read as any other of its group.
@@ -108,7 +119,8 @@ class Degrader:
 def degrade_text(text: str, degrader: Degrader) -> str:
     """Flattened text: every tab-separated cell of every line."""
     lines = ["\t".join(degrader.cell(c) for c in line.split("\t")) for line in text.split("\n")]
-    return degrader.whole("\n".join(lines))
+    separator = "\n\n" if "blank_lines" in degrader.kinds else "\n"
+    return degrader.whole(separator.join(lines))
 
 
 # Markup whose text is not the page's: left as it is.

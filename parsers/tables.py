@@ -30,6 +30,7 @@ from parsers.template import (
     HEADING_ROWS,
     MONEY_FIELDS,
     REVIEW_HEADERS,
+    REVIEW_KIND_GROUPS,
     REVIEW_KIND_NEEDLES,
     REVIEW_KINDS,
     REVIEW_OUTCOMES,
@@ -446,6 +447,13 @@ def read_review(
     )
     if first is None:
         return Found()
+    split = _review_tables(_review_blocks(tokens, first))
+    if split:
+        found = Found(rows=set(REVIEW_KINDS))
+        for kind, cells in split.items():
+            where = f"review_litigation.{kind}"
+            found.values[kind] = _review_values(cells, REVIEW_OUTCOMES, where, warnings, doubtful)
+        return found
     last_header = first
     for i in range(first, len(tokens)):
         if not tokens[i].value and _review_header(tokens[i].label):
@@ -461,6 +469,57 @@ def read_review(
     for kind in REVIEW_KINDS:
         found.values[kind] = {o: values[f"{kind}.{o}"] for o in REVIEW_OUTCOMES}
     return found
+
+
+def _review_blocks(tokens: list[Token], first: int) -> list[tuple[list[str], list[Token]]]:
+    """The runs of value rows in table 四 from its first header on, each with the kinds the
+    headers above it (since the run before) name."""
+    label_rows = {t.row for t in tokens if not t.value}
+    blocks: list[tuple[list[str], list[Token]]] = []
+    named: list[str] = []
+    run: list[Token] = []
+    for token in tokens[first:]:
+        if token.value:
+            if token.row not in label_rows:  # not a blank beside header cells
+                run.append(token)
+            continue
+        kinds = REVIEW_KIND_GROUPS.get(token.label) or (_review_kind(token.label),)
+        if not _review_header(token.label) and kinds == (None,):
+            if blocks or run:
+                break  # the text after the table
+            continue
+        if run:
+            blocks.append((named, run))
+            named, run = [], []
+        named += [kind for kind in kinds if kind]
+    if run:
+        blocks.append((named, run))
+    return blocks
+
+
+def _review_tables(blocks: list[tuple[list[str], list[Token]]]) -> dict[str, list[Token]]:
+    """Kind → its five cells, where table 四 is printed as several tables (行政复议, then
+    行政诉讼): each run of values holds five cells for each kind its headers name, and the runs
+    hold every kind. Empty for one table, or for runs that do not fit so."""
+    width = len(REVIEW_OUTCOMES)
+    remaining = list(REVIEW_KINDS)
+    found: dict[str, list[Token]] = {}
+    carried: list[str] = []  # kinds named above a blank spacer row
+    used = 0
+    for named, run in reversed(blocks):
+        kinds = [k for k in remaining if k in named or k in carried]
+        if kinds and len(run) == width * len(kinds):
+            for n, kind in enumerate(kinds):
+                found[kind] = run[n * width : (n + 1) * width]
+            remaining = [k for k in remaining if k not in kinds]
+            carried, used = [], used + 1
+        elif all(is_blank(t.text) for t in run):
+            carried += named
+        else:
+            return {}
+        if not remaining:
+            break
+    return found if used > 1 and not remaining else {}
 
 
 def _review_kind(label: str) -> str | None:

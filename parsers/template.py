@@ -218,6 +218,8 @@ REVIEW_KIND_NEEDLES = (
     ("litigation_direct", ("直接起诉",)),
     ("review", ("行政复议",)),
 )
+# A header over several kinds (the form's 行政诉讼 over its two kinds of suit).
+REVIEW_KIND_GROUPS = {"行政诉讼": ("litigation_direct", "litigation_after_review")}
 # The words of its header cells: the values follow the last of them.
 REVIEW_HEADERS = (
     "行政复议",

@@ -150,3 +150,21 @@ def test_tables_printed_after_the_text_as_appendices_are_read():
     expected = load_expected(FIXTURES / "reports/synthetic-city-2025.expected.json")
     assert_matches_expected(parsed, expected)
     assert parsed["warnings"] == []
+
+
+def test_a_review_table_printed_as_two_tables_keeps_each_kind_in_its_place():
+    """行政复议 as one table (five columns), 行政诉讼 as the next (ten)."""
+    outcomes = "".join(
+        f"<td>{o}</td>" for o in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    )
+    review = "".join(f"<td>{v}</td>" for v in (376, 97, 196, 121, 790))
+    suits = "".join(f"<td>{v}</td>" for v in (16, 1, 12, 27, 56, 74, 1, 30, 51, 156))
+    tables = (
+        f"<table><tr><td colspan='5'>行政复议</td></tr><tr>{outcomes}</tr><tr>{review}</tr></table>"
+        "<table><tr><td colspan='10'>行政诉讼</td></tr><tr><td colspan='5'>未经复议直接起诉</td>"
+        f"<td colspan='5'>复议后起诉</td></tr><tr>{outcomes}{outcomes}</tr><tr>{suits}</tr></table>"
+    )
+    parsed = parse_bytes(_with_review_table(tables).encode(), "two-tables.html")
+    expected = load_expected(FIXTURES / "reports/synthetic-city-2025.expected.json")
+    assert_matches_expected(parsed, expected)
+    assert parsed["warnings"] == []

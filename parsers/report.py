@@ -42,6 +42,7 @@ APPLICATIONS_MISSING = "applications table not found"
 CONVERTED = "text: converted from traditional characters"
 _BREADCRUMB = re.compile(r"[:：>。]|当前位置")
 _TEXT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+CONTENTS_MIN = 3  # headings on consecutive lines that make a table of contents
 
 
 @dataclass
@@ -75,28 +76,35 @@ def find_sections(texts: list[str]) -> Sections:
         canon(t) if len(t) <= HEADING_MAX * 2 and HEADING_NUMBER.match(fold(t)) else ""
         for t in texts
     ]
+    sections = _sections_from(headings, 0)
+    rows = sorted(sections.starts.values())
+    if len(rows) >= CONTENTS_MIN and rows[-1] - rows[0] == len(rows) - 1:
+        # Headings on consecutive lines, nothing under them: a table of contents. The
+        # report's own headings follow it.
+        body = _sections_from(headings, rows[-1] + 1)
+        if len(body.starts) >= len(rows) - 1:
+            return body
+    return sections
+
+
+def _sections_from(headings: list[str], position: int) -> Sections:
+    """Where each section's heading stands among `headings` (canonical; "" for a line that is
+    none), in the sections' order, from row `position` on."""
     starts: dict[str, int] = {}
-    position = 0
     for key, phrases in SECTION_HEADINGS:
-        for r in range(position, len(texts)):
+        for r in range(position, len(headings)):
             heading = headings[r]
             if heading and len(heading) <= HEADING_MAX and phrases.search(heading):
                 starts[key] = r
                 position = r + 1
                 break
-    return Sections(starts, len(texts))
+    return Sections(starts, len(headings))
 
 
 def find_captions(texts: list[str], start: int) -> Sections:
-    """Where, from row `start` on, a short line names each section's table (a caption)."""
-    captions: dict[str, int] = {}
-    for key, phrases in SECTION_HEADINGS:
-        for r in range(start, len(texts)):
-            caption = canon(texts[r]) if len(texts[r]) <= HEADING_MAX * 2 else ""
-            if caption and len(caption) <= HEADING_MAX and phrases.search(caption):
-                captions[key] = r
-                break
-    return Sections(captions, len(texts))
+    """Where, from row `start` on, a short line names each section's table: a caption such as
+    附表2：收到和处理政府信息公开申请情况统计表, numbered or not."""
+    return _sections_from([canon(t) if len(t) <= HEADING_MAX * 2 else "" for t in texts], start)
 
 
 def _title(layout: Layout, texts: list[str], first_section: int) -> str | None:

@@ -12,6 +12,8 @@ degrade the fixtures the same ways, with a fixed seed:
 - `traditional`: the whole text converted to traditional characters (OpenCC s2t or s2twp);
 - `blank_lines`: flattened text with a blank line after every line, as extractors that
   space paragraphs give it (a label broken over lines then reads as two rows);
+- `contents`: a table of contents (the six section headings, one a line) before the
+  report's first heading;
 - `unmerged`: an HTML table's merged cells split again (colspan undone): the text in the
   first cell, blank cells after it, as editors that split cells leave them;
 - `layout`: an HTML page's body put in an old portal's layout table, the site's navigation
@@ -51,6 +53,7 @@ KINDS = (
     "fullwidth",
     "traditional",
     "blank_lines",
+    "contents",
     "unmerged",
     "layout",
 )
@@ -120,7 +123,24 @@ def degrade_text(text: str, degrader: Degrader) -> str:
     """Flattened text: every tab-separated cell of every line."""
     lines = ["\t".join(degrader.cell(c) for c in line.split("\t")) for line in text.split("\n")]
     separator = "\n\n" if "blank_lines" in degrader.kinds else "\n"
-    return degrader.whole(separator.join(lines))
+    text = separator.join(lines)
+    if "contents" in degrader.kinds:
+        text = _FIRST_HEADING.sub(lambda m: "\n".join(CONTENTS) + "\n" + m.group(), text, 1)
+    return degrader.whole(text)
+
+
+CONTENTS = (
+    "目录",
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
+# The report's first heading, and in a page the paragraph it stands in.
+_FIRST_HEADING = re.compile(r"^[ \t]*一、\s*总体情况", re.M)
+_FIRST_HEADING_ELEMENT = re.compile(r"<p\b[^>]*>(?:\s*<[^>]+>)*\s*一、\s*总体情况", re.I)
 
 
 # Markup whose text is not the page's: left as it is.
@@ -141,6 +161,9 @@ def degrade_html(data: bytes, degrader: Degrader) -> bytes:
         position = match.end()
     out.append(_degrade_node(html[position:], degrader))
     html = "".join(out)
+    if "contents" in degrader.kinds:
+        contents = "".join(f"<p>{line}</p>" for line in CONTENTS)
+        html = _FIRST_HEADING_ELEMENT.sub(lambda m: contents + m.group(), html, 1)
     if "unmerged" in degrader.kinds:
         html = _COLSPAN.sub(_unmerged, html)
     if "layout" in degrader.kinds:

@@ -124,6 +124,18 @@ def test_merged_cells_split_into_blank_cells_keep_every_value():
     )
 
 
+def test_a_table_of_contents_is_not_taken_for_the_sections():
+    """The six headings on consecutive lines before the report's own: the sections are the
+    text under the report's headings, not the empty spans between the contents' lines."""
+    html = degrade_html(PAGE.read_bytes(), Degrader(["contents"], SEED, PAGE.name))
+    assert html.count("二、主动公开政府信息情况".encode()) == 2
+    parsed = parse_bytes(html, "contents.html")
+    assert_matches_expected(parsed, EXPECTED)
+    assert parsed["sections"]["overview"].startswith("2025年，全市各级行政机关")
+    assert parsed["sections"]["problems"].startswith("对照新要求新任务")
+    assert parsed["sections"]["other"].startswith("依据《政府信息公开信息处理费管理办法》")
+
+
 @pytest.fixture(scope="module")
 def layouts() -> dict:
     return {}  # the PDF is read once for every kind

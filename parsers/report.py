@@ -83,7 +83,24 @@ def find_sections(texts: list[str]) -> Sections:
         # report's own headings follow it.
         body = _sections_from(headings, rows[-1] + 1)
         if len(body.starts) >= len(rows) - 1:
-            return body
+            sections = body
+    return _out_of_order(headings, sections)
+
+
+def _out_of_order(headings: list[str], sections: Sections) -> Sections:
+    """Add the sections whose heading stands out of the form's order (四 printed before 三):
+    the first heading line that names one and that no section took."""
+    used = set(sections.starts.values())
+    for key, phrases in SECTION_HEADINGS:
+        if key in sections.starts:
+            continue
+        for r, heading in enumerate(headings):
+            if r in used or not heading or len(heading) > HEADING_MAX:
+                continue
+            if phrases.search(heading):
+                sections.starts[key] = r
+                used.add(r)
+                break
     return sections
 
 

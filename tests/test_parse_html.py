@@ -168,3 +168,17 @@ def test_a_review_table_printed_as_two_tables_keeps_each_kind_in_its_place():
     expected = load_expected(FIXTURES / "reports/synthetic-city-2025.expected.json")
     assert_matches_expected(parsed, expected)
     assert parsed["warnings"] == []
+
+
+def test_sections_printed_out_of_the_forms_order_are_found():
+    """四 (heading and table) printed before 三."""
+    page = (FIXTURES / "reports/synthetic-city-2025.html").read_text(encoding="utf-8")
+    three = page.index("<p>三、收到和处理")
+    four = page.index("<p>四、政府信息公开行政复议")
+    five = page.index("<p>五、")
+    page = page[:three] + page[four:five] + page[three:four] + page[five:]
+    parsed = parse_bytes(page.encode(), "out-of-order.html")
+    assert_matches_expected(
+        parsed, load_expected(FIXTURES / "reports/synthetic-city-2025.expected.json")
+    )
+    assert parsed["warnings"] == []

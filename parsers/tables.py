@@ -12,6 +12,7 @@ warning: nothing is computed in place of a printed value.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import process
@@ -61,11 +62,31 @@ def tokenize(rows: list[list[Cell]]) -> list[Token]:
     tokens = []
     for r, row in enumerate(rows):
         for cell in row:
-            folded = fold(cell.text)
-            value = is_folded_value(folded) or _GARBLED_VALUE.fullmatch(folded) is not None
-            label = "" if value else label_key(folded)
-            tokens.append(Token(cell.text, label, value, r, cell.confidence))
+            for text in cell_parts(cell.text):
+                folded = fold(text)
+                value = is_folded_value(folded) or _GARBLED_VALUE.fullmatch(folded) is not None
+                label = "" if value else label_key(folded)
+                tokens.append(Token(text, label, value, r, cell.confidence))
     return tokens
+
+
+# Numbers apart in one cell (13612 252), and a number touching the label before it
+# (行政规范性文件564): what a PDF table without rules gives where its columns stand close.
+_SPACED_NUMBERS = re.compile(r"[+\-]?\d[\d,.]*(?:\s+[+\-]?\d[\d,.]*)+")
+_LABEL_NUMBER = re.compile(r"(.*[\u4e00-\u9fff])(\d[\d,.]*)")
+
+
+def cell_parts(text: str) -> list[str]:
+    """The cells a cell's text holds: several where numbers stand in it apart, or a number
+    ends a label; one otherwise. Numbers are never joined across a gap (13612 252 is not
+    13612252)."""
+    plain = unicodedata.normalize("NFKC", text).strip()
+    if _SPACED_NUMBERS.fullmatch(plain):
+        return plain.split()
+    glued = _LABEL_NUMBER.fullmatch(fold(text))
+    if glued and not is_folded_value(glued[0]):
+        return [glued[1], glued[2]]
+    return [text]
 
 
 def values_after(tokens: list[Token], i: int) -> tuple[list[Token], int]:

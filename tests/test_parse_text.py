@@ -236,3 +236,19 @@ def test_a_row_added_under_a_heading_with_dashes_is_kept_null():
     }
     assert extras["行政确认"]["values"]["decisions"] == 0
     assert parsed["missing_rows"] == []
+
+
+def test_numbers_a_narrow_gap_keeps_apart_are_never_joined():
+    """A PDF table without rules, columns set close: two numbers in one cell, and a number
+    touching its label. 13612 252 is two cells, not 13612252."""
+    report = _report(REAL["2021"])
+    text = render.as_tab_rows(render.report_blocks(report))
+    for old, new in (
+        ("\t13612\t252\t", "\t13612 252\t"),
+        ("行政规范性文件\t564\t", "行政规范性文件564\t"),
+        ("\t32\t14069", "\t32\u300014069"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new)
+    parsed = parse_bytes(text.encode(), "close-columns.txt")
+    assert_matches_expected(parsed, report)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from parsers.checks import compute_checks
@@ -233,21 +233,23 @@ def _template(body: str, year: int | None) -> str | None:
 
 def _regions(
     layout: Layout, texts: list[str], sections: Sections, key: str
-) -> list[list[list[Cell]]]:
+) -> Iterator[list[list[Cell]]]:
     """Where a section's table may be: its region, then, for reports that print their tables
     after the text (附表 at the end), the rows under the caption that names it there
-    (附表2：收到和处理政府信息公开申请情况统计表), else all the rows after the last heading."""
+    (附表2：收到和处理政府信息公开申请情况统计表), else all the rows after the last heading.
+    Lazily: the second is looked for only when the first does not hold the table."""
     start, end = sections.region(key)
-    regions = [layout.rows[start:end]]
+    yield layout.rows[start:end]
     last = max(sections.starts.values(), default=None)
     if last is not None and last + 1 >= end:
         captions = find_captions(texts, last + 1)
         tail = captions.span(key) or (last + 1, len(texts))
-        regions.append(layout.rows[tail[0] : tail[1]])
-    return regions
+        yield layout.rows[tail[0] : tail[1]]
 
 
-def _read_table(read: Callable, regions: list, warnings: list[str], doubtful: list[str]):
+def _read_table(
+    read: Callable, regions: Iterable[list[list[Cell]]], warnings: list[str], doubtful: list[str]
+):
     """What `read(rows, warnings, doubtful)` gives for the first region that holds its table
     (else for the first region), with that reading's warnings and doubtful cells."""
     readings = []

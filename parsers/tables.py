@@ -62,8 +62,7 @@ def tokenize(rows: list[list[Cell]]) -> list[Token]:
     tokens = []
     for r, row in enumerate(rows):
         for cell in row:
-            for text in cell_parts(cell.text):
-                folded = fold(text)
+            for text, folded in cell_parts(cell.text):
                 value = is_folded_value(folded) or _GARBLED_VALUE.fullmatch(folded) is not None
                 label = "" if value else label_key(folded)
                 tokens.append(Token(text, label, value, r, cell.confidence))
@@ -76,17 +75,21 @@ _SPACED_NUMBERS = re.compile(r"[+\-]?\d[\d,.]*(?:\s+[+\-]?\d[\d,.]*)+")
 _LABEL_NUMBER = re.compile(r"(.*[\u4e00-\u9fff])(\d[\d,.]*)")
 
 
-def cell_parts(text: str) -> list[str]:
-    """The cells a cell's text holds: several where numbers stand in it apart, or a number
-    ends a label; one otherwise. Numbers are never joined across a gap (13612 252 is not
-    13612252)."""
-    plain = unicodedata.normalize("NFKC", text).strip()
-    if _SPACED_NUMBERS.fullmatch(plain):
-        return plain.split()
-    glued = _LABEL_NUMBER.fullmatch(fold(text))
-    if glued and not is_folded_value(glued[0]):
-        return [glued[1], glued[2]]
-    return [text]
+def cell_parts(text: str) -> list[tuple[str, str]]:
+    """The cells (text, folded) a cell's text holds: several where numbers stand in it apart,
+    or a number ends a label; one otherwise. Numbers are never joined across a gap (13612 252
+    is not 13612252)."""
+    folded = fold(text)
+    if not folded or not folded[-1].isdigit() or folded.isdigit() and folded == text:
+        return [(text, folded)]  # most cells: a label, or a number alone
+    if folded != text.strip():  # whitespace (or full width) inside
+        plain = unicodedata.normalize("NFKC", text).strip()
+        if _SPACED_NUMBERS.fullmatch(plain):
+            return [(part, fold(part)) for part in plain.split()]
+    glued = None if is_folded_value(folded) else _LABEL_NUMBER.fullmatch(folded)
+    if glued:
+        return [(glued[1], glued[1]), (glued[2], glued[2])]
+    return [(text, folded)]
 
 
 def values_after(tokens: list[Token], i: int) -> tuple[list[Token], int]:

@@ -25,6 +25,8 @@ BLOCK_TAGS = frozenset(
     "center dd dt dl tr form".split()
 )
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "select", "option"})
+# The parts of a layout table (one that holds other tables): read as blocks of text.
+LAYOUT_TAGS = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th", "caption"})
 _TITLE_SEPARATOR = re.compile(r"[_|｜]| - | — ")
 
 
@@ -103,9 +105,15 @@ def _nearest_table(element: etree._Element) -> etree._Element | None:
     return None
 
 
+def _is_layout(table: etree._Element) -> bool:
+    """A table that holds other tables lays out a page (old portals put the navigation in one
+    cell and the article in another); the national forms never nest a table."""
+    return next(table.iterdescendants("table"), None) is not None
+
+
 def _report_body(root: etree._Element) -> etree._Element:
     """The element that holds the report: around its tables, without the site's chrome."""
-    tables = [t for t in root.iter("table") if _nearest_table(t) is None]
+    tables = [t for t in root.iter("table") if not _is_layout(t)]
     for table in tables:
         if not prints_tables(table.text_content()):
             continue
@@ -135,13 +143,13 @@ def _linearize(body: etree._Element) -> list[list[Cell]]:
             if element.tail:
                 buffer.append(element.tail)
             return
-        if tag == "table":
+        if tag == "table" and not _is_layout(element):
             flush()
             rows.extend(table_rows(element))
             if element.tail:
                 buffer.append(element.tail)
             return
-        block = tag in BLOCK_TAGS
+        block = tag in BLOCK_TAGS or tag in LAYOUT_TAGS
         if block or tag == "br":
             buffer.append("\n")
         if element.text:

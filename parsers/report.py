@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from parsers.checks import compute_checks
@@ -42,6 +43,7 @@ APPLICATIONS_MISSING = "applications table not found"
 CONVERTED = "text: converted from traditional characters"
 _BREADCRUMB = re.compile(r"[:：>。]|当前位置")
 _TEXT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
+CONTENTS_MIN = 3  # headings on consecutive lines that make a table of contents
 
 
 @dataclass
@@ -75,16 +77,52 @@ def find_sections(texts: list[str]) -> Sections:
         canon(t) if len(t) <= HEADING_MAX * 2 and HEADING_NUMBER.match(fold(t)) else ""
         for t in texts
     ]
-    starts: dict[str, int] = {}
-    position = 0
+    sections = _sections_from(headings, 0)
+    rows = sorted(sections.starts.values())
+    if len(rows) >= CONTENTS_MIN and rows[-1] - rows[0] == len(rows) - 1:
+        # Headings on consecutive lines, nothing under them: a table of contents. The
+        # report's own headings follow it.
+        body = _sections_from(headings, rows[-1] + 1)
+        if len(body.starts) >= len(rows) - 1:
+            sections = body
+    return _out_of_order(headings, sections)
+
+
+def _out_of_order(headings: list[str], sections: Sections) -> Sections:
+    """Add the sections whose heading stands out of the form's order (四 printed before 三):
+    the first heading line that names one and that no section took."""
+    used = set(sections.starts.values())
     for key, phrases in SECTION_HEADINGS:
-        for r in range(position, len(texts)):
+        if key in sections.starts:
+            continue
+        for r, heading in enumerate(headings):
+            if r in used or not heading or len(heading) > HEADING_MAX:
+                continue
+            if phrases.search(heading):
+                sections.starts[key] = r
+                used.add(r)
+                break
+    return sections
+
+
+def _sections_from(headings: list[str], position: int) -> Sections:
+    """Where each section's heading stands among `headings` (canonical; "" for a line that is
+    none), in the sections' order, from row `position` on."""
+    starts: dict[str, int] = {}
+    for key, phrases in SECTION_HEADINGS:
+        for r in range(position, len(headings)):
             heading = headings[r]
             if heading and len(heading) <= HEADING_MAX and phrases.search(heading):
                 starts[key] = r
                 position = r + 1
                 break
-    return Sections(starts, len(texts))
+    return Sections(starts, len(headings))
+
+
+def find_captions(texts: list[str], start: int) -> Sections:
+    """Where, from row `start` on, a short line names each section's table: a caption such as
+    附表2：收到和处理政府信息公开申请情况统计表, numbered or not."""
+    return _sections_from([canon(t) if len(t) <= HEADING_MAX * 2 else "" for t in texts], start)
 
 
 def _title(layout: Layout, texts: list[str], first_section: int) -> str | None:
@@ -197,9 +235,41 @@ def _template(body: str, year: int | None) -> str | None:
     return "2019" if year < 2021 else "2021"
 
 
-def _region(layout: Layout, sections: Sections, key: str) -> list[list[Cell]]:
+def _regions(
+    layout: Layout, texts: list[str], sections: Sections, key: str
+) -> Iterator[list[list[Cell]]]:
+    """Where a section's table may be: its region, then, for reports that print their tables
+    after the text (附表 at the end), the rows under the caption that names it there
+    (附表2：收到和处理政府信息公开申请情况统计表), else all the rows after the last heading.
+    Lazily: the second is looked for only when the first does not hold the table."""
     start, end = sections.region(key)
-    return layout.rows[start:end]
+    yield layout.rows[start:end]
+    last = max(sections.starts.values(), default=None)
+    if last is not None and last + 1 >= end:
+        captions = find_captions(texts, last + 1)
+        tail = captions.span(key) or (last + 1, len(texts))
+        yield layout.rows[tail[0] : tail[1]]
+
+
+def _read_table(
+    read: Callable, regions: Iterable[list[list[Cell]]], warnings: list[str], doubtful: list[str]
+):
+    """What `read(rows, warnings, doubtful)` gives for the first region that holds its table
+    (else for the first region), with that reading's warnings and doubtful cells."""
+    readings = []
+    for rows in regions:
+        notes: list[str] = []
+        unsure: list[str] = []
+        result = read(rows, notes, unsure)
+        readings.append((result, notes, unsure))
+        if (result[0] if isinstance(result, tuple) else result).rows:
+            break
+    else:
+        readings = readings[:1]
+    result, notes, unsure = readings[-1]
+    warnings += notes
+    doubtful += unsure
+    return result
 
 
 def _narrative(texts: list[str], sections: Sections, key: str) -> str | None:
@@ -238,9 +308,7 @@ def _applications(found: Found, template: str) -> dict[str, dict]:
     return rows
 
 
-def _missing_rows(
-    template: str, active: Found, applications: Found, review: dict | None
-) -> list[str]:
+def _missing_rows(template: str, active: Found, applications: Found, review: Found) -> list[str]:
     """Template rows the report does not print (report-json.md, missing_rows)."""
     missing = [f"active_disclosure.{k}" for k in ACTIVE_FIELDS[template] if k not in active.rows]
     derived = {"other"} if all(k in applications.rows for k in OTHER_SUBROWS) else set()
@@ -249,8 +317,7 @@ def _missing_rows(
         for spec in application_rows(template)
         if spec.key not in applications.rows and spec.key not in derived
     ]
-    if review is None:
-        missing += [f"review_litigation.{kind}" for kind in REVIEW_KINDS]
+    missing += [f"review_litigation.{kind}" for kind in REVIEW_KINDS if kind not in review.rows]
     return missing
 
 
@@ -307,23 +374,25 @@ def build_report(layout: Layout, source: str) -> dict:
         return report
 
     doubtful: list[str] = []  # fields OCR read with little confidence
-    active, extras = read_active(_region(layout, sections, "active"), template, warnings, doubtful)
+
+    def table(key: str, read: Callable):
+        return _read_table(read, _regions(layout, texts, sections, key), warnings, doubtful)
+
+    active, extras = table("active", lambda rows, w, d: read_active(rows, template, w, d))
     report["active_disclosure"] = {
         item: active.values.get(item, dict.fromkeys(names))
         for item, names in ACTIVE_FIELDS[template].items()
     }
     report["active_disclosure_extra"] = extras
-    found = read_applications(
-        _region(layout, sections, "applications"), template, warnings, doubtful
-    )
+    found = table("applications", lambda rows, w, d: read_applications(rows, template, w, d))
     report["applications"] = _applications(found, template)
-    review = read_review(_region(layout, sections, "review"), warnings, doubtful)
-    report["review_litigation"] = review or {
-        kind: dict.fromkeys(REVIEW_OUTCOMES) for kind in REVIEW_KINDS
+    review = table("review", read_review)
+    report["review_litigation"] = {
+        kind: review.values.get(kind, dict.fromkeys(REVIEW_OUTCOMES)) for kind in REVIEW_KINDS
     }
     if not found.values:
         warnings.append(APPLICATIONS_MISSING)
-    if review is None:
+    if not review.rows:
         warnings.append("review and litigation table not found")
     if doubtful:
         warnings.append(

@@ -12,12 +12,13 @@ warning: nothing is computed in place of a printed value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from parsers.align import Template, align, label_key, prepare, read_exactly
+from parsers.align import Target, Template, align, label_key, prepare, read_exactly
 from parsers.hanzi import DIGIT_LOOKALIKES
 from parsers.layout import LOW_CONFIDENCE, Cell
 from parsers.template import (
@@ -27,8 +28,11 @@ from parsers.template import (
     ACTIVE_ITEMS,
     APPLICANT_COLUMNS,
     APPLICATION_NON_ROWS,
+    HEADING_ROWS,
     MONEY_FIELDS,
     REVIEW_HEADERS,
+    REVIEW_KIND_GROUPS,
+    REVIEW_KIND_NEEDLES,
     REVIEW_KINDS,
     REVIEW_OUTCOMES,
     application_rows,
@@ -58,11 +62,34 @@ def tokenize(rows: list[list[Cell]]) -> list[Token]:
     tokens = []
     for r, row in enumerate(rows):
         for cell in row:
-            folded = fold(cell.text)
-            value = is_folded_value(folded) or _GARBLED_VALUE.fullmatch(folded) is not None
-            label = "" if value else label_key(folded)
-            tokens.append(Token(cell.text, label, value, r, cell.confidence))
+            for text, folded in cell_parts(cell.text):
+                value = is_folded_value(folded) or _GARBLED_VALUE.fullmatch(folded) is not None
+                label = "" if value else label_key(folded)
+                tokens.append(Token(text, label, value, r, cell.confidence))
     return tokens
+
+
+# Numbers apart in one cell (13612 252), and a number touching the label before it
+# (行政规范性文件564): what a PDF table without rules gives where its columns stand close.
+_SPACED_NUMBERS = re.compile(r"[+\-]?\d[\d,.]*(?:\s+[+\-]?\d[\d,.]*)+")
+_LABEL_NUMBER = re.compile(r"(.*[\u4e00-\u9fff])(\d[\d,.]*)")
+
+
+def cell_parts(text: str) -> list[tuple[str, str]]:
+    """The cells (text, folded) a cell's text holds: several where numbers stand in it apart,
+    or a number ends a label; one otherwise. Numbers are never joined across a gap (13612 252
+    is not 13612252)."""
+    folded = fold(text)
+    if not folded or not folded[-1].isdigit() or folded.isdigit() and folded == text:
+        return [(text, folded)]  # most cells: a label, or a number alone
+    if folded != text.strip():  # whitespace (or full width) inside
+        plain = unicodedata.normalize("NFKC", text).strip()
+        if _SPACED_NUMBERS.fullmatch(plain):
+            return [(part, fold(part)) for part in plain.split()]
+    glued = None if is_folded_value(folded) else _LABEL_NUMBER.fullmatch(folded)
+    if glued:
+        return [(glued[1], glued[1]), (glued[2], glued[2])]
+    return [(text, folded)]
 
 
 def values_after(tokens: list[Token], i: int) -> tuple[list[Token], int]:
@@ -134,6 +161,12 @@ def fit(cells: list[str], names: tuple[str, ...]) -> tuple[list, str | None]:
             trimmed.pop()
         if len(trimmed) == n:
             return trimmed, None
+        printed = [c for c in trimmed if not is_blank(c)]
+        if len(printed) == n:  # merged cells split into a value and blanks (colspan undone)
+            return printed, (
+                f"{len(trimmed)} cells where {n} belong; the blank ones taken as the rest of "
+                "merged cells"
+            )
         return trimmed[:n], f"{len(trimmed)} values where {n} belong; the first {n} taken"
     lacking = ", ".join(names[len(cells) :])
     return cells + [MISSING] * (n - len(cells)), (
@@ -204,6 +237,12 @@ def _note_similar(token: Token, template: Template, target: int, where: str, war
         warnings.append(f'{where}.{spec.key}: label "{_printed(token)}" read as "{spec.label}"')
 
 
+def _printed_alone(where: str, label: Token) -> str:
+    """The warning for a row whose label is printed without a value after it: the row is
+    named in missing_rows, not taken as blank."""
+    return f'{where}: label "{_printed(label)}" printed without values'
+
+
 def _note_unread(
     label: Token, cells: list[Token], where: str, why: str, warnings: list[str]
 ) -> None:
@@ -215,17 +254,35 @@ def _note_unread(
 # ---------------------------------------------------------------- applications (section 三)
 
 
+def _continuation(tokens: list[Token], i: int, matched: dict, target: Target) -> int | None:
+    """The label after tokens[i] when it is the rest of it: a label broken over rows, with the
+    values after its last piece. The rest names no row, and joined on, it brings the label
+    closer to its row's wording."""
+    j = i + 1
+    if j >= len(tokens) or tokens[j].value or j in matched or not values_after(tokens, j)[0]:
+        return None
+
+    def closeness(label: str) -> float:
+        return max(Indel.normalized_similarity(label, form) for form in target.forms)
+
+    joined = label_key(tokens[i].text + tokens[j].text)
+    return j if closeness(joined) > closeness(tokens[i].label) else None
+
+
 def read_applications(
     rows: list[list[Cell]], template: str, warnings: list[str], doubtful: list[str] | None = None
 ) -> Found:
     """Row key → the seven applicant-column values, for each row the report prints; the
     fields OCR read without confidence are added to `doubtful`."""
     prepared = prepare(application_rows(template), APPLICATION_NON_ROWS)
+    keys = {target.spec.key for target in prepared.targets}
+    headings = {k for k, subrows in HEADING_ROWS.items() if keys.issuperset(subrows)}
     tokens = tokenize(rows)
     matched = _aligned(tokens, prepared)
     found = Found()
+    continued: set[int] = set()  # labels that continue the label before them
     for i, token in enumerate(tokens):
-        if token.value:
+        if token.value or i in continued:
             continue
         target = matched.get(i)
         if target is None:
@@ -233,13 +290,22 @@ def read_applications(
             _note_unread(token, values_after(tokens, i)[0], "applications", why, warnings)
             continue
         key = prepared.targets[target].spec.key
-        found.rows.add(key)
-        _note_similar(tokens[i], prepared, target, "applications", warnings)
-        cells, _ = values_after(tokens, i)
-        if not cells:
-            continue  # a heading row such as （六）其他处理 over its sub-rows
-        fitted, note = fit([c.text for c in cells], APPLICANT_COLUMNS)
         where = f"applications.{key}"
+        cells, _ = values_after(tokens, i)
+        rest = None if cells else _continuation(tokens, i, matched, prepared.targets[target])
+        if rest is not None:
+            continued.add(rest)
+            token = replace(token, text=token.text + tokens[rest].text)
+            cells, _ = values_after(tokens, rest)
+        _note_similar(token, prepared, target, "applications", warnings)
+        if not cells:
+            if key in headings:  # （六）其他处理 over its three sub-rows
+                found.rows.add(key)
+            else:
+                warnings.append(_printed_alone(where, token))
+            continue
+        found.rows.add(key)
+        fitted, note = fit([c.text for c in cells], APPLICANT_COLUMNS)
         if note:
             warnings.append(f"{where}: {note}")
         note_doubtful(cells, fitted, APPLICANT_COLUMNS, where, doubtful)
@@ -283,6 +349,7 @@ def read_active(
     found = Found()
     extras: list[dict] = []
     parent: str | None = None  # an item printed as a heading over rows the report adds
+    headings: dict[str, tuple[Token, int]] = {}  # such an item: its label, rows added under it
     yuan_header: str | None = None  # the header that says amounts are in 元
     i = 0
     while i < len(tokens):
@@ -309,6 +376,8 @@ def read_active(
                 continue
             found.rows.add(item)
             _note_similar(tokens[index], prepared, target, "active_disclosure", warnings)
+            if not cells:
+                headings[item] = (token, 0)
             if cells:
                 found.values[item] = _active_values(
                     item, item, cells, fields[item], yuan_header, warnings, doubtful
@@ -320,12 +389,17 @@ def read_active(
         if parent is None:
             why = f"no item of the {template} form"
             _note_unread(token, cells, "active_disclosure", why, warnings)
-        elif cells and any(not is_blank(c.text) for c in cells):
+        elif any(c.text.strip() for c in cells):  # 0s, or dashes: printed, though blank
             label = _extra_label(token, warnings)
             values = _active_values(
                 parent, label, cells, fields[parent], yuan_header, warnings, doubtful
             )
             extras.append({"label": label, "parent": parent, "values": values})
+            headings[parent] = (headings[parent][0], headings[parent][1] + 1)
+    for item, (label, added) in headings.items():
+        if not added:  # not a heading after all: an item printed without its values
+            found.rows.discard(item)
+            warnings.append(_printed_alone(f"active_disclosure.{item}", label))
     return found, extras
 
 
@@ -374,9 +448,19 @@ def _review_header(label: str) -> bool:
 
 def read_review(
     rows: list[list[Cell]], warnings: list[str], doubtful: list[str] | None = None
-) -> dict[str, dict[str, Number]] | None:
-    """The 15 cells under the last header of section 四, or None when it prints no header."""
+) -> Found:
+    """Kind → its five outcomes, for the kinds section 四 prints: the 15 cells under the last
+    header, or, where each kind's label is followed by its own cells, row by row. Nothing
+    found when it prints no header."""
     tokens = tokenize(rows)
+    by_kind = _review_rows(tokens)
+    if by_kind:
+        found = Found()
+        for kind, cells in by_kind.items():
+            where = f"review_litigation.{kind}"
+            found.values[kind] = _review_values(cells, REVIEW_OUTCOMES, where, warnings, doubtful)
+            found.rows.add(kind)
+        return found
     first = next(
         (
             i
@@ -386,7 +470,14 @@ def read_review(
         None,
     )
     if first is None:
-        return None
+        return Found()
+    split = _review_tables(_review_blocks(tokens, first))
+    if split:
+        found = Found(rows=set(REVIEW_KINDS))
+        for kind, cells in split.items():
+            where = f"review_litigation.{kind}"
+            found.values[kind] = _review_values(cells, REVIEW_OUTCOMES, where, warnings, doubtful)
+        return found
     last_header = first
     for i in range(first, len(tokens)):
         if not tokens[i].value and _review_header(tokens[i].label):
@@ -397,14 +488,96 @@ def read_review(
             break
         cells.append(token)
     names = tuple(f"{kind}.{outcome}" for kind in REVIEW_KINDS for outcome in REVIEW_OUTCOMES)
+    values = _review_values(cells, names, "review_litigation", warnings, doubtful)
+    found = Found(rows=set(REVIEW_KINDS))
+    for kind in REVIEW_KINDS:
+        found.values[kind] = {o: values[f"{kind}.{o}"] for o in REVIEW_OUTCOMES}
+    return found
+
+
+def _review_blocks(tokens: list[Token], first: int) -> list[tuple[list[str], list[Token]]]:
+    """The runs of value rows in table 四 from its first header on, each with the kinds the
+    headers above it (since the run before) name."""
+    label_rows = {t.row for t in tokens if not t.value}
+    blocks: list[tuple[list[str], list[Token]]] = []
+    named: list[str] = []
+    run: list[Token] = []
+    for token in tokens[first:]:
+        if token.value:
+            if token.row not in label_rows:  # not a blank beside header cells
+                run.append(token)
+            continue
+        kinds = REVIEW_KIND_GROUPS.get(token.label) or (_review_kind(token.label),)
+        if not _review_header(token.label) and kinds == (None,):
+            if blocks or run:
+                break  # the text after the table
+            continue
+        if run:
+            blocks.append((named, run))
+            named, run = [], []
+        named += [kind for kind in kinds if kind]
+    if run:
+        blocks.append((named, run))
+    return blocks
+
+
+def _review_tables(blocks: list[tuple[list[str], list[Token]]]) -> dict[str, list[Token]]:
+    """Kind → its five cells, where table 四 is printed as several tables (行政复议, then
+    行政诉讼): each run of values holds five cells for each kind its headers name, and the runs
+    hold every kind. Empty for one table, or for runs that do not fit so."""
+    width = len(REVIEW_OUTCOMES)
+    remaining = list(REVIEW_KINDS)
+    found: dict[str, list[Token]] = {}
+    carried: list[str] = []  # kinds named above a blank spacer row
+    used = 0
+    for named, run in reversed(blocks):
+        kinds = [k for k in remaining if k in named or k in carried]
+        if kinds and len(run) == width * len(kinds):
+            for n, kind in enumerate(kinds):
+                found[kind] = run[n * width : (n + 1) * width]
+            remaining = [k for k in remaining if k not in kinds]
+            carried, used = [], used + 1
+        elif all(is_blank(t.text) for t in run):
+            carried += named
+        else:
+            return {}
+        if not remaining:
+            break
+    return found if used > 1 and not remaining else {}
+
+
+def _review_kind(label: str) -> str | None:
+    if len(label) > 12:
+        return None
+    for kind, needles in REVIEW_KIND_NEEDLES:
+        if any(needle in label for needle in needles):
+            return kind
+    return None
+
+
+def _review_rows(tokens: list[Token]) -> dict[str, list[Token]]:
+    """Kind → its cells, where kind labels are followed by their values (a table with one row
+    per kind); empty for the national layout, whose kind labels head columns."""
+    rows: dict[str, list[Token]] = {}
+    for i, token in enumerate(tokens):
+        kind = None if token.value else _review_kind(token.label)
+        if kind is None or kind in rows:
+            continue
+        cells, _ = values_after(tokens, i)
+        if any(not is_blank(c.text) for c in cells):  # blank cells may pad a header row
+            rows[kind] = cells
+    return rows
+
+
+def _review_values(
+    cells: list[Token],
+    names: tuple[str, ...],
+    where: str,
+    warnings: list[str],
+    doubtful: list[str] | None,
+) -> dict[str, Number]:
     fitted, note = fit([c.text for c in cells], names)
     if note:
-        warnings.append(f"review_litigation: {note}")
-    where = "review_litigation"
+        warnings.append(f"{where}: {note}")
     note_doubtful(cells, fitted, names, where, doubtful)
-    values = [_number(c, warnings, where) for c in fitted]
-    result = {}
-    for k, kind in enumerate(REVIEW_KINDS):
-        chunk = values[k * len(REVIEW_OUTCOMES) : (k + 1) * len(REVIEW_OUTCOMES)]
-        result[kind] = dict(zip(REVIEW_OUTCOMES, chunk, strict=True))
-    return result
+    return {name: _number(c, warnings, where) for name, c in zip(names, fitted, strict=True)}

@@ -114,6 +114,9 @@ APPLICATION_NON_ROWS = (
 
 # The rows that （六）其他处理 sums to in the 2021 format.
 OTHER_SUBROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
+# Rows a form prints as a heading over its sub-rows, without values of its own, where the
+# template has those sub-rows: any other row printed without values is named as missing.
+HEADING_ROWS = {"other": OTHER_SUBROWS}
 # （一）…（六）, the rows that add up to （七）总计.
 PROCESSED_ROWS = (
     "granted",
@@ -208,6 +211,15 @@ ACTIVE_HEADER_NEEDLES = (
 # Section 四: kinds in printed order, each with five outcomes in printed order.
 REVIEW_KINDS = ("review", "litigation_direct", "litigation_after_review")
 REVIEW_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+# Each kind by words only its label holds, the most specific first: a table printed with one
+# row per kind (kind, then its five outcomes) is read row by row.
+REVIEW_KIND_NEEDLES = (
+    ("litigation_after_review", ("复议后起诉",)),
+    ("litigation_direct", ("直接起诉",)),
+    ("review", ("行政复议",)),
+)
+# A header over several kinds (the form's 行政诉讼 over its two kinds of suit).
+REVIEW_KIND_GROUPS = {"行政诉讼": ("litigation_direct", "litigation_after_review")}
 # The words of its header cells: the values follow the last of them.
 REVIEW_HEADERS = (
     "行政复议",

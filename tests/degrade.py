@@ -10,6 +10,14 @@ degrade the fixtures the same ways, with a fixed seed:
 - `spaces`: spaces put inside a third of the labels;
 - `fullwidth`: ASCII digits and punctuation made full-width, in every cell;
 - `traditional`: the whole text converted to traditional characters (OpenCC s2t or s2twp);
+- `blank_lines`: flattened text with a blank line after every line, as extractors that
+  space paragraphs give it (a label broken over lines then reads as two rows);
+- `contents`: a table of contents (the six section headings, one a line) before the
+  report's first heading;
+- `unmerged`: an HTML table's merged cells split again (colspan undone): the text in the
+  first cell, blank cells after it, as editors that split cells leave them;
+- `layout`: an HTML page's body put in an old portal's layout table, the site's navigation
+  in one cell and the article, with its tables, in the next;
 - `all`: every one of them.
 
 A label is a cell (a line, a tab-separated cell, an HTML text node) that is not a value:
@@ -38,7 +46,17 @@ from parsers.report import build_report
 from parsers.values import is_value
 from tests.conftest import FIXTURES, score_reports
 
-KINDS = ("drop", "lookalike", "spaces", "fullwidth", "traditional")
+KINDS = (
+    "drop",
+    "lookalike",
+    "spaces",
+    "fullwidth",
+    "traditional",
+    "blank_lines",
+    "contents",
+    "unmerged",
+    "layout",
+)
 RATE = 1 / 3  # the share of labels a per-label degradation hits
 
 # OCR confusions, both ways: each character may be read as any other of its group.
@@ -104,7 +122,25 @@ class Degrader:
 def degrade_text(text: str, degrader: Degrader) -> str:
     """Flattened text: every tab-separated cell of every line."""
     lines = ["\t".join(degrader.cell(c) for c in line.split("\t")) for line in text.split("\n")]
-    return degrader.whole("\n".join(lines))
+    separator = "\n\n" if "blank_lines" in degrader.kinds else "\n"
+    text = separator.join(lines)
+    if "contents" in degrader.kinds:
+        text = _FIRST_HEADING.sub(lambda m: "\n".join(CONTENTS) + "\n" + m.group(), text, 1)
+    return degrader.whole(text)
+
+
+CONTENTS = (
+    "目录",
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
+# The report's first heading, and in a page the paragraph it stands in.
+_FIRST_HEADING = re.compile(r"^[ \t]*一、\s*总体情况", re.M)
+_FIRST_HEADING_ELEMENT = re.compile(r"<p\b[^>]*>(?:\s*<[^>]+>)*\s*一、\s*总体情况", re.I)
 
 
 # Markup whose text is not the page's: left as it is.
@@ -124,7 +160,42 @@ def degrade_html(data: bytes, degrader: Degrader) -> bytes:
         out.append(match.group())
         position = match.end()
     out.append(_degrade_node(html[position:], degrader))
-    return degrader.whole("".join(out)).encode("utf-8")
+    html = "".join(out)
+    if "contents" in degrader.kinds:
+        contents = "".join(f"<p>{line}</p>" for line in CONTENTS)
+        html = _FIRST_HEADING_ELEMENT.sub(lambda m: contents + m.group(), html, 1)
+    if "unmerged" in degrader.kinds:
+        html = _COLSPAN.sub(_unmerged, html)
+    if "layout" in degrader.kinds:
+        html = _in_layout_table(html)
+    return degrader.whole(html).encode("utf-8")
+
+
+_COLSPAN = re.compile(
+    r"<(t[dh])\b([^>]*?)\s+colspan\s*=\s*[\"']?(\d+)[\"']?([^>]*)>(.*?)</\1\s*>", re.I | re.S
+)
+
+
+def _unmerged(cell: re.Match[str]) -> str:
+    """A cell spanning n columns as n cells: its own, then n - 1 blank ones."""
+    tag, before, span, after, text = cell.groups()
+    return f"<{tag}{before}{after}>{text}</{tag}>" + f"<{tag}></{tag}>" * (int(span) - 1)
+
+
+_BODY = re.compile(r"(<body\b[^>]*>)(.*)(</body\s*>)", re.I | re.S)
+_LAYOUT = (
+    '<table width="100%"><tr><td colspan="2">首页 | 政务公开 | 政府信息公开年报</td></tr>'
+    '<tr><td width="20%">栏目导航<br>政府信息公开指南<br>政府信息公开年报</td><td>{}</td></tr>'
+    '<tr><td colspan="2">主办单位：某某人民政府办公室</td></tr></table>'
+)
+
+
+def _in_layout_table(html: str) -> str:
+    """The page's body (a fragment: all of it) inside a layout table."""
+    body = _BODY.search(html)
+    if body is None:
+        return _LAYOUT.format(html)
+    return html[: body.start(2)] + _LAYOUT.format(body.group(2)) + html[body.end(2) :]
 
 
 def _degrade_node(text: str, degrader: Degrader) -> str:

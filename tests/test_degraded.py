@@ -10,7 +10,7 @@ import pytest
 
 from parsers import parse_bytes
 from tests.conftest import FIXTURES, assert_matches_expected, load_expected
-from tests.degrade import KINDS, score_kind
+from tests.degrade import KINDS, Degrader, degrade_html, score_kind
 
 PAGE = FIXTURES / "reports/synthetic-city-2025.html"
 EXPECTED = load_expected(FIXTURES / "reports/synthetic-city-2025.expected.json")
@@ -108,6 +108,32 @@ def test_a_page_in_traditional_characters_reads_like_the_simplified_one(config):
     assert "text: converted from traditional characters" in parsed["warnings"]
     assert parsed["agency"] == "测试市"  # stored in simplified characters
     assert parsed["title"].startswith("测试市2025年政府") and "開" not in parsed["title"]
+
+
+def test_merged_cells_split_into_blank_cells_keep_every_value():
+    """Table 二 of the 2019 page merges value cells (colspan=2): split, each leaves a blank
+    cell beside its value, and the row has more cells than fields."""
+    path = FIXTURES / "reports/shanghai-office-2019.html"
+    html = degrade_html(path.read_bytes(), Degrader(["unmerged"], SEED, path.name))
+    assert b"colspan" not in html
+    parsed = parse_bytes(html, "unmerged.html")
+    assert_matches_expected(parsed, load_expected(path.with_name(path.stem + ".expected.json")))
+    assert (
+        "active_disclosure.regulations: 4 cells where 3 belong; the blank ones taken as the "
+        "rest of merged cells" in parsed["warnings"]
+    )
+
+
+def test_a_table_of_contents_is_not_taken_for_the_sections():
+    """The six headings on consecutive lines before the report's own: the sections are the
+    text under the report's headings, not the empty spans between the contents' lines."""
+    html = degrade_html(PAGE.read_bytes(), Degrader(["contents"], SEED, PAGE.name))
+    assert html.count("二、主动公开政府信息情况".encode()) == 2
+    parsed = parse_bytes(html, "contents.html")
+    assert_matches_expected(parsed, EXPECTED)
+    assert parsed["sections"]["overview"].startswith("2025年，全市各级行政机关")
+    assert parsed["sections"]["problems"].startswith("对照新要求新任务")
+    assert parsed["sections"]["other"].startswith("依据《政府信息公开信息处理费管理办法》")
 
 
 @pytest.fixture(scope="module")

@@ -213,3 +213,59 @@ def test_the_repository_carries_its_fixtures():
     for name in expected:
         document = name.removesuffix(".expected.json")
         assert list(FIXTURES.rglob(document + "*")), f"{name} has no document beside it"
+
+
+def test_a_row_printed_without_values_is_named_not_taken_as_blank():
+    report = _report(REAL["2021"])
+    text = render.as_tab_rows(render.report_blocks(report))
+    text = text.replace("2.重复申请\t147\t1\t0\t0\t0\t0\t148", "2.重复申请")
+    text = text.replace("行政强制\t166105", "行政强制")
+    assert "2.重复申请\n" in text and "行政强制\n" in text
+    parsed = parse_bytes(text.encode(), "lost-cells.txt")
+    assert parsed["applications"]["rejected_repeated"] == dict.fromkeys(
+        parsed["applications"]["granted"]
+    )
+    assert parsed["missing_rows"] == [
+        "active_disclosure.coercion",
+        "applications.rejected_repeated",
+    ]
+    assert (
+        'applications.rejected_repeated: label "2.重复申请" printed without values'
+        in (parsed["warnings"])
+    )
+    assert (
+        'active_disclosure.coercion: label "行政强制" printed without values'
+        in (parsed["warnings"])
+    )
+
+
+def test_a_row_added_under_a_heading_with_dashes_is_kept_null():
+    path = next(FIXTURES.glob("seeds/003_*.txt"))
+    text = path.read_text(encoding="utf-8")
+    row = "\t行政检查\n\t0\n\t0\n\t0\n"
+    assert row in text
+    parsed = parse_bytes(text.replace(row, "\t行政检查\n\t—\n\t—\n\t/\n").encode(), "dashes.txt")
+    extras = {e["label"]: e for e in parsed["active_disclosure_extra"]}
+    assert extras["行政检查"] == {
+        "label": "行政检查",
+        "parent": "other_services",
+        "values": {"previous_year": None, "change": None, "decisions": None},
+    }
+    assert extras["行政确认"]["values"]["decisions"] == 0
+    assert parsed["missing_rows"] == []
+
+
+def test_numbers_a_narrow_gap_keeps_apart_are_never_joined():
+    """A PDF table without rules, columns set close: two numbers in one cell, and a number
+    touching its label. 13612 252 is two cells, not 13612252."""
+    report = _report(REAL["2021"])
+    text = render.as_tab_rows(render.report_blocks(report))
+    for old, new in (
+        ("\t13612\t252\t", "\t13612 252\t"),
+        ("行政规范性文件\t564\t", "行政规范性文件564\t"),
+        ("\t32\t14069", "\t32\u300014069"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new)
+    parsed = parse_bytes(text.encode(), "close-columns.txt")
+    assert_matches_expected(parsed, report)

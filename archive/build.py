@@ -10,18 +10,21 @@ Datasette, serving the database all along, answers from the old data until then 
 new data after. It holds the crawl lock, so no crawl writes the database meanwhile.
 
 A fetch row is rebuilt from its WARC record alone (archive.provenance): the record carries
-everything the crawl stored about it. The processes of a distributed crawl each wrote
+everything the crawl stored about it. The columns a crawl found (where the next one starts) are
+archived as metadata records and merged in again. The processes of a distributed crawl each wrote
 DIR/workers/HOST-PID.db; their crawl_runs are copied over. Copy the warc/ and workers/ folders
 of every machine into one DIR, and one build merges them all.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.columns import COLUMN_RECORD, merge_column
 from archive.database import (
     WORKERS_DIR,
     close_database,
@@ -118,7 +121,10 @@ def _documents(
         for row in db.query("select id, warc_file, warc_offset from fetches")
     }
     report_fetches = {row["fetch_id"] for row in db.query("select fetch_id from reports")}
-    for file, offset, length, info, payload in iter_records(data_dir / "warc"):
+    for file, offset, length, info, payload in iter_records(data_dir / "warc", metadata=True):
+        if info["type"] == "metadata":
+            _replay(db, info, payload)
+            continue
         summary.records += 1
         fetch, document = Fetch.from_record(info, payload, MAX_DOCUMENT_BYTES)
         fetch_id = known.get((file, offset))
@@ -131,6 +137,13 @@ def _documents(
             yield (fetch_id, fetch), document, fetch.url, fmt
         if progress:
             progress(length)  # archive bytes done: a measure that is known before the end
+
+
+def _replay(db, info: dict, payload: bytes) -> None:
+    """What a crawl concluded and archived as a metadata record, written into the database
+    again: a column's sighting (archive.columns)."""
+    if info["annotations"].get("kind") == COLUMN_RECORD:
+        merge_column(db, json.loads(payload))
 
 
 def _worker_databases(data_dir: Path) -> list[Path]:
@@ -164,25 +177,9 @@ def _merge_runs(db, data_dir: Path) -> int:
 
 def _merge_columns(db, data_dir: Path) -> None:
     """Bring the columns the workers found into the archive's table, where the next crawl
-    looks for them: the first sighting's how and when, the latest check's report count, the
-    latest time one listed reports."""
+    looks for them."""
     for column in _worker_rows(data_dir, "columns"):
-        known = db.execute(
-            "select id, first_seen, last_checked, last_seen from columns "
-            "where portal is ? and url = ?",
-            [column["portal"], column["url"]],
-        ).fetchone()
-        if known is None:
-            db["columns"].insert(column)
-            continue
-        row_id, first_seen, last_checked, last_seen = known
-        merged = {
-            "first_seen": min(first_seen or "~", column["first_seen"] or "~"),
-            "last_seen": max(last_seen or "", column["last_seen"] or "") or None,
-        }
-        if (column["last_checked"] or "") > (last_checked or ""):
-            merged |= {"last_checked": column["last_checked"], "reports": column["reports"]}
-        db["columns"].update(row_id, merged)
+        merge_column(db, column)
 
 
 def _store(db, fetch_id: int, fetch: Fetch, read) -> str:

@@ -9,6 +9,9 @@ import sqlite_utils
 
 from archive.database import read_rows
 
+# The kind of WARC metadata record that carries one sighting of a column (archive.warc).
+COLUMN_RECORD = "column"
+
 
 def record_column(
     db: sqlite_utils.Database,
@@ -20,31 +23,47 @@ def record_column(
     title: str | None = None,
     found_by: str | None = None,
     entry: str | None = None,
-) -> None:
-    """A crawl fetched the column at `url` and it listed `reports` report links so far in this
-    crawl. The first sighting keeps how it was found; later ones say when it was last checked
-    and last seen listing reports."""
-    row = db.execute(
-        "select id from columns where portal is ? and url = ?", [portal, url]
+) -> dict:
+    """A crawl fetched the column at `url` at `checked_at`, and it listed `reports` report
+    links so far in this crawl: the column's row brought up to date (merge_column). Returns
+    the sighting, the row it alone would make, for the crawl to archive."""
+    sighting = {
+        "portal": portal,
+        "url": url,
+        "title": title,
+        "found_by": found_by,
+        "entry": entry or url,
+        "first_seen": checked_at,
+        "last_checked": checked_at,
+        "reports": reports,
+        "last_seen": checked_at if reports else None,
+    }
+    merge_column(db, sighting)
+    return sighting
+
+
+def merge_column(db: sqlite_utils.Database, sighting: dict) -> None:
+    """Bring a column's row up to date with a sighting (record_column), or with the row of
+    another database (a distributed worker's): the first sighting keeps how and when it was
+    found, the latest check says how many reports it listed, the latest listing of reports is
+    last_seen. A sighting merged twice (a rebuild replays the archived ones onto the database
+    they were recorded in) changes nothing."""
+    known = db.execute(
+        "select id, first_seen, last_checked, last_seen from columns where portal is ? and url = ?",
+        [sighting["portal"], sighting["url"]],
     ).fetchone()
-    seen = {"last_seen": checked_at} if reports else {}
     with db.atomic():
-        if row is None:
-            db["columns"].insert(
-                {
-                    "portal": portal,
-                    "url": url,
-                    "title": title,
-                    "found_by": found_by,
-                    "entry": entry or url,
-                    "first_seen": checked_at,
-                    "last_checked": checked_at,
-                    "reports": reports,
-                    **seen,
-                }
-            )
-        else:
-            db["columns"].update(row[0], {"last_checked": checked_at, "reports": reports, **seen})
+        if known is None:
+            db["columns"].insert(sighting)
+            return
+        row_id, first_seen, last_checked, last_seen = known
+        merged = {
+            "first_seen": min(first_seen or "~", sighting["first_seen"] or "~"),
+            "last_seen": max(last_seen or "", sighting["last_seen"] or "") or None,
+        }
+        if (sighting["last_checked"] or "") >= (last_checked or ""):
+            merged |= {"last_checked": sighting["last_checked"], "reports": sighting["reports"]}
+        db["columns"].update(row_id, merged)
 
 
 def live_columns(db: sqlite_utils.Database, portal: str | None, entry: str) -> list[str]:

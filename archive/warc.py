@@ -182,6 +182,26 @@ class WarcArchive:
         self._sync()
         return WarcLocation(self._name, offset, length)
 
+    def write_metadata(
+        self, url: str, kind: str, content: bytes, date: datetime | None = None
+    ) -> None:
+        """Archive what the crawl concluded about `url` (not something the server sent): a
+        `metadata` record of `kind` (WARC-Nianbao-Kind), its JSON `content`, so a database
+        rebuilt from the WARC files alone knows it too."""
+        if self._writer is None or self._file.tell() >= self.max_bytes:
+            self._open()
+        record = self._writer.create_warc_record(
+            url,
+            "metadata",
+            payload=io.BytesIO(content),
+            length=len(content),
+            warc_content_type="application/json",
+            warc_headers_dict={"WARC-Date": warc_date(date)} if date else {},
+        )
+        record.rec_headers.add_header(ANNOTATION_PREFIX + "Kind", kind)
+        self._writer.write_record(record)
+        self._sync()
+
     def close(self) -> None:
         if self._file is not None:
             self._sync()
@@ -341,17 +361,21 @@ def warc_files(directory: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name.removesuffix(OPEN_SUFFIX))
 
 
-def iter_records(directory: Path) -> Iterator[tuple[str, int, int, dict, bytes]]:
+def iter_records(
+    directory: Path, metadata: bool = False
+) -> Iterator[tuple[str, int, int, dict, bytes]]:
     """(file, offset, length, description, payload as stored) of every response and revisit
-    record, file by file. A file still open (another host's writer, alive or not) is read up
+    record — and, with `metadata`, of our metadata records (write_metadata) — file by file,
+    in the order written. A file still open (another host's writer, alive or not) is read up
     to its last whole record and named as it will be once closed."""
+    types = ("response", "revisit", "metadata") if metadata else ("response", "revisit")
     for path in warc_files(directory):
         still_open = path.name.endswith(OPEN_SUFFIX)
         with open(path, "rb") as handle:
             iterator = ArchiveIterator(handle)
             try:
                 for record in iterator:
-                    if record.rec_type not in ("response", "revisit"):
+                    if record.rec_type not in types:
                         continue
                     payload = record.raw_stream.read()
                     iterator.read_to_end(record)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 
-from archive.columns import record_column
+from archive.columns import COLUMN_RECORD, record_column
 from archive.database import store_report
 from archive.fetches import payload_record
 from archive.provenance import Provenance, iso_utc, utc_now
@@ -105,14 +106,19 @@ class ReportPipeline:
         """Remember the column, with the reports its pages listed in this crawl so far."""
         key = (page.portal, page.column)
         self.column_reports[key] += page.reports
-        record_column(
+        now = utc_now()
+        sighting = record_column(
             self.store.db,
             page.portal,
             page.column,
-            iso_utc(utc_now()),
+            iso_utc(now),
             self.column_reports[key],
             title=page.title,
             found_by=page.found_by,
             entry=page.entry,
+        )
+        # in the archive too: a database rebuilt from warc/ alone knows where to crawl next
+        self.store.warc.write_metadata(
+            page.column, COLUMN_RECORD, json.dumps(sighting, ensure_ascii=False).encode(), now
         )
         return page

@@ -1,4 +1,5 @@
-"""The archive holds what the portal sent, versions only what changed, and rebuilds losslessly:
+"""The archive holds what the portal sent, versions only what changed, and rebuilds losslessly
+(reports, fetches and the columns the next crawl starts from):
 real crawls of a demo portal that compresses, redirects and stamps its pages as real ones do."""
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ REPORT_COLUMNS = (
     "r.url, r.page_url, r.title, r.agency, r.year, r.template, r.portal, r.sha256, "
     "r.content_hash, r.fetched_at, f.record_id"
 )
+
+COLUMN_COLUMNS = "portal, url, title, found_by, entry, first_seen, last_checked, reports, last_seen"
 
 
 def crawl(starts: list[str], data: Path) -> str:
@@ -105,6 +108,7 @@ def test_gzip_redirects_and_view_counters_archived_as_sent_versioned_and_rebuilt
     for sql in (
         f"select {FETCH_COLUMNS} from fetches order by warc_file, warc_offset",
         f"select {REPORT_COLUMNS} from reports r join fetches f on f.id = r.fetch_id order by r.url, f.record_id",
+        f"select {COLUMN_COLUMNS} from columns order by portal, url",  # where to crawl next
     ):
         crawled, again = query(data, sql), query(rebuilt, sql)
         assert crawled and again == crawled

@@ -37,6 +37,7 @@ from parsers.legacy_template import (
     MONEY,
     MONEY_UNITS,
     ROWS_BY_KEY,
+    SINCE,
     TABLE_UNIT,
     UNITS,
     YEAR_HEADER,
@@ -98,10 +99,17 @@ class Header:
 
 def _header_role(text: str) -> str | None:
     folded = fold(text)
-    if len(folded) > 12:
-        return None
+    if _table_unit_note(folded):
+        return None  # 单位：件 above the table says its unit; it heads no column
     if YEAR_HEADER.match(folded) or DAMAGED_YEAR_HEADER.match(folded):
         return "value"
+    since = SINCE.sub("", folded)
+    if since != folded and _role_by_words(since) == "cumulative":
+        return "cumulative"
+    return _role_by_words(folded) if len(folded) <= 12 else None
+
+
+def _role_by_words(folded: str) -> str | None:
     for role, words in HEADER_WORDS.items():
         if any(word in folded and len(folded) - len(word) <= HEADER_SLACK for word in words):
             return role
@@ -411,12 +419,13 @@ def _trim(rows: list[Row]) -> list[Row]:
     return [r for r in rows[: last + 1] if CJK.search(r.label)]
 
 
+def _table_unit_note(folded: str) -> str | None:
+    match = TABLE_UNIT.search(folded)
+    return match.group(1) if match and match.group(1) in UNITS else None
+
+
 def _table_unit(parts: list[Part]) -> str | None:
-    for part in parts:
-        match = TABLE_UNIT.search(fold(part.text))
-        if match and match.group(1) in UNITS:
-            return match.group(1)
-    return None
+    return next(filter(None, (_table_unit_note(fold(p.text)) for p in parts)), None)
 
 
 def _figures(

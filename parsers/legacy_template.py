@@ -294,7 +294,15 @@ HEADER_SLACK = 2
 HEADER_GROUP = ("数量", "数值", "数据", "统计数", "统计数据")
 # A header naming a year: 2013年度, 2013年 (the year reported on, or another one); 213年度,
 # a year that lost a digit, still heads the year's column but says no year.
-YEAR_HEADER = re.compile(r"^((?:19|20)\d{2})年?度?(?:数|数量|数据)?$")
+# The year's months may follow: 2013年1-12月, 2013年1月1日至12月31日.
+YEAR_HEADER = re.compile(
+    r"^((?:19|20)\d{2})年?度?(?:\d{1,2}月?(?:\d{1,2}日)?[-~—–至到]\d{1,2}月(?:\d{1,2}日)?份?)?"
+    r"(?:数|数量|数据)?$"
+)
+# Since when a 累计 column counts, before its word: 2008年5月以来累计, 截至2013年底累计.
+SINCE = re.compile(
+    r"^(?:自|从|截至|截止)?(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?(?:以来|至今)?"
+)
 DAMAGED_YEAR_HEADER = re.compile(r"^\d{2,4}年度?(?:数|数量|数据)?$")
 # A unit for the whole table: 单位：件.
 TABLE_UNIT = re.compile(r"(?:计量)?单位[:：]\s*(\S{1,2})")

@@ -470,3 +470,23 @@ def test_an_amount_printed_in_qianyuan_is_read():
     fees = by_key(parsed)["fees"]
     assert (fees["unit"], fees["value"]) == ("万元", 0.5)
     assert not [w for w in parsed["warnings"] if "unreadable" in w]
+
+
+def test_a_unit_printed_over_the_table_heads_no_column():
+    lines = [TITLE.strip(), "单位：件", "项目\t本年度\t累计", "受理依申请公开信息总数\t3\t9"]
+    lines += ["行政复议数\t0\t1"]
+    got = by_key(parse_bytes("\n".join(lines).encode(), "x.txt"))
+    assert {k: (f["unit"], f["value"], f["cumulative"]) for k, f in got.items()} == {
+        "applications": ("件", 3, 9),
+        "reviews": ("件", 0, 1),
+    }
+
+
+def test_headers_naming_the_period_and_since_when_tell_the_columns():
+    # 累计 printed first: the headers, not the columns' order, say which is which
+    lines = [TITLE.strip(), "指标名称\t计量单位\t自2008年5月1日以来累计\t2015年1月1日至12月31日"]
+    lines += ["受理依申请公开信息总数\t件\t9\t3", "行政复议数\t件\t1\t0"]
+    parsed = parse_bytes("\n".join(lines).encode(), "x.txt")
+    got = {k: (f["value"], f["cumulative"]) for k, f in by_key(parsed).items()}
+    assert got == {"applications": (3, 9), "reviews": (0, 1)}
+    assert not [w for w in parsed["warnings"] if "no column headers" in w]

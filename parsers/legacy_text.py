@@ -1,9 +1,10 @@
 """Figures a 2008–2018 report states only in sentences: 全年共受理政府信息公开申请37件.
 
-Read only from a report that prints no 统计表, and only from clear statements: a number with
-its unit right after the words of one row of the old table (parsers.legacy_template
-`phrases`), with nothing but 共/为/达 between. A clause about a change or a share (比上年增加
-5件, 占53%) is no count; two rows joined before one number (行政复议、行政诉讼各1件) say
+Read only from a report that prints no 统计表, and only from clear statements: a number (in
+digits or Chinese numerals: 四十五件) with its unit right after the words of one row of the old
+table (parsers.legacy_template `phrases`), with nothing but 共/为/达 between. A clause about a
+change or a share (比上年增加5件, 占53%) is no count, and ends where its percentage does; an
+estimate (数十件) is none; two rows joined before one number (行政复议、行政诉讼各1件) say
 neither. Each figure keeps its sentence (`source: "text"`), and a warning says it came from
 text; a figure no sentence states is absent, never zero.
 """
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import re
+
+import cn2an
 
 from parsers.hanzi import canon, plain, with_taiwan_words
 from parsers.legacy_template import (
@@ -28,10 +31,16 @@ from parsers.vocabulary import DISCLOSURE_WORDS, REPORT_WORDS, YEAR
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 _UNIT = "|".join(sorted(COUNT_UNITS | set(MONEY_UNITS), key=len, reverse=True))
-# A number and its unit; not part of a longer number, a date or a percentage.
+# A number and its unit; not part of a longer number, a date or a percentage. Written in
+# Chinese numerals too (四十五件); not a word ending in one (统一), nor an estimate (数十件, 十余件).
+_CN_DIGITS = "零〇一二两三四五六七八九十"
 _FIGURE = re.compile(
-    rf"(?<![\d.,])(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)({_UNIT})(?![\d%])"
+    rf"(?:(?<![\d.,])(?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"|(?<![{_CN_DIGITS}百千万数几近逾多余第统唯同单逐])(?P<hanzi>[{_CN_DIGITS}][{_CN_DIGITS}百千万]*))"
+    rf"(?P<unit>{_UNIT})(?![\d%]|月|工作日|小时|星期|季度|百分点)"
 )
+# A share or a change in the clause (同比增长12%): what follows it is a statement of its own.
+_SHARE = re.compile(r".*\d(?:%|％|个百分点|倍)")
 # What may lead a clause before the row's words and be dropped: punctuation and 其中.
 _LEAD = re.compile(r"^[，,、；;：:（(）)和及与并且另]+")
 _JOINED = re.compile(r"[、和及与或]$")
@@ -78,12 +87,13 @@ def figures_from_text(texts: list[str], warnings: list[str]) -> list[dict]:
         folded = fold(sentence)
         start = 0
         for number in _FIGURE.finditer(folded):
-            clause = _LEAD.sub("", folded[start : number.start()])
+            clause = _SHARE.sub("", folded[start : number.start()])
+            clause = _LEAD.sub("", clause)
             start = number.end()
-            if TEXT_NOT_A_COUNT.search(clause):
+            if TEXT_NOT_A_COUNT.search(clause) or _number(number) is None:
                 continue
             read = canon(clause)  # words compared as labels are; the number as printed
-            hit = _row_before(read, number.group(2))
+            hit = _row_before(read, number["unit"])
             if hit is None or _joined_rows(read, hit[1]):
                 continue
             row = hit[0]
@@ -103,9 +113,20 @@ def figures_from_text(texts: list[str], warnings: list[str]) -> list[dict]:
     return sorted(found.values(), key=lambda f: order[f["key"]])
 
 
+def _number(number: re.Match[str]) -> int | float | None:
+    """The number as printed: in digits (1,234), or in Chinese numerals (一百二十) read by
+    cn2an; None when the numerals say no number (十十)."""
+    if number["hanzi"]:
+        try:
+            return cn2an.cn2an(number["hanzi"], "normal")
+        except ValueError:
+            return None
+    digits = number["digits"].replace(",", "")
+    return float(digits) if "." in digits else int(digits)
+
+
 def _figure(row: LegacyRow, number: re.Match[str], sentence: str) -> dict:
-    digits, unit = number.group(1).replace(",", ""), number.group(2)
-    value: int | float = float(digits) if "." in digits else int(digits)
+    unit, value = number["unit"], _number(number)
     if unit in MONEY_UNITS:
         value = float(round(value * MONEY_UNITS[unit], 6))
         unit = "万元"

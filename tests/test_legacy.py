@@ -154,14 +154,17 @@ def test_figures_stated_in_sentences_keep_their_sentence():
     )
 
 
+def values_stated(text: str) -> dict:
+    """The figures a report of a title and these sentences states, by key."""
+    return {k: f["value"] for k, f in by_key(parse_bytes((TITLE + text).encode(), "x.txt")).items()}
+
+
 def test_a_sentence_with_two_numbers_is_not_misread():
-    text = (
-        TITLE + "自2008年以来累计受理政府信息公开申请164件，2015年共受理政府信息公开申请37件，"
+    assert values_stated(
+        "自2008年以来累计受理政府信息公开申请164件，2015年共受理政府信息公开申请37件，"
         "比上年增加5件，同比增长20%。因申请引发行政复议、行政诉讼3件，其中行政复议2件、"
         "行政诉讼1件。收取检索、复制费用120元。"
-    )
-    got = by_key(parse_bytes(text.encode(), "x.txt"))
-    assert {k: f["value"] for k, f in got.items()} == {
+    ) == {
         "applications": 37,
         "reviews": 2,
         "lawsuits": 1,
@@ -490,3 +493,17 @@ def test_headers_naming_the_period_and_since_when_tell_the_columns():
     got = {k: (f["value"], f["cumulative"]) for k, f in by_key(parsed).items()}
     assert got == {"applications": (3, 9), "reviews": (0, 1)}
     assert not [w for w in parsed["warnings"] if "no column headers" in w]
+
+
+def test_sentences_in_chinese_numerals_and_after_a_share_are_read():
+    assert values_stated(
+        "全年主动公开政府信息共计156条，同比增长12%，其中通过政府网站公开148条。"
+        "共收到政府信息公开申请四十五件，其中网上申请二十件，当面申请数十件，"
+        "信函申请15个工作日内答复。发生行政复议两起。"
+    ) == {
+        "proactive": 156,
+        "proactive_website": 148,
+        "applications": 45,
+        "applications_online": 20,
+        "reviews": 2,
+    }

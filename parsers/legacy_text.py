@@ -14,8 +14,6 @@ from __future__ import annotations
 import functools
 import re
 
-import cn2an
-
 from parsers.hanzi import canon, plain, with_taiwan_words
 from parsers.legacy_template import (
     COUNT_UNITS,
@@ -117,6 +115,8 @@ def _number(number: re.Match[str]) -> int | float | None:
     """The number as printed: in digits (1,234), or in Chinese numerals (一百二十) read by
     cn2an; None when the numerals say no number (十十)."""
     if number["hanzi"]:
+        import cn2an  # 0.1 s to import: only for the rare report that writes its counts so
+
         try:
             return cn2an.cn2an(number["hanzi"], "normal")
         except ValueError:

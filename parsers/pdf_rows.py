@@ -32,6 +32,7 @@ _PAGE_MARK = re.compile(
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 MARGIN = 0.08  # fraction of the page height where a bare number is a page number
 CELL_GAP = 1.0  # a gap wider than this many font sizes separates two cells of a text row
+NUMBER_GAP = 0.4  # on a row of numbers, a gap this wide separates a label from a number
 
 
 class PageSize(Protocol):
@@ -223,6 +224,8 @@ class TextLines:
                 lines.append([word])
         right = max((w["x1"] for w in words), default=0.0)  # where the widest lines end
         bottom = None  # of the line before; None at the top of the page
+        held: list[_Placed] = []  # a row of labels only, not yet given out: its values may follow
+        held_top = 0.0
         for line in lines:
             line.sort(key=lambda w: w["x0"])
             top = min(w["top"] for w in line)
@@ -234,6 +237,15 @@ class TextLines:
             # with the row the last page ended with.
             close = top < above if bottom is None else top - bottom < 0.8 * size
             bottom = max(w["bottom"] for w in line)
+            if held:
+                block = _label_block(held, cells, size) if close else None
+                if block is not None:  # the label wrapped around its row's values
+                    self.open_row = block
+                    yield held_top, [p.cell for p in block]
+                    held = []
+                    continue
+                yield held_top, [p.cell for p in held]
+                held = []
             targets = _continued_cells(self.open_row, cells, size, right) if close else []
             rest = []
             for target, placed in itertools.zip_longest(targets, cells):
@@ -245,10 +257,16 @@ class TextLines:
             if len(rest) < len(cells):  # a continuation: the row above stays open
                 if rest:  # new cells in other columns (a header's second level) join it
                     self.open_row = _overlay(self.open_row, rest)
-                    yield top, [p.cell for p in rest]
+                    held, held_top = _hold(rest, top)
+                    if not held:
+                        yield top, [p.cell for p in rest]
                 continue
             self.open_row = cells if len(cells) > 1 else []
-            yield top, [p.cell for p in cells]
+            held, held_top = _hold(cells, top)
+            if not held:
+                yield top, [p.cell for p in cells]
+        if held:
+            yield held_top, [p.cell for p in held]
 
 
 # A label's own numbering (一、 （三） 1.) starts a row; a wrapped fragment has none.
@@ -280,6 +298,52 @@ def _continued_cells(row: list[_Placed], cells: list[_Placed], size: float, righ
     return targets
 
 
+def _hold(cells: list[_Placed], top: float) -> tuple[list[_Placed], float]:
+    """A row of labels only is held until the next line: its values may be printed there."""
+    return ([] if any(is_value(p.cell.text) for p in cells) else cells), top
+
+
+def _label_block(held: list[_Placed], cells: list[_Placed], size: float) -> list[_Placed] | None:
+    """The row a line of values makes with the line of labels just above it, when those
+    labels wrapped beside the values (a table row's label over two or three lines, its
+    numbers printed in the middle of the block): the held labels run up to the values and
+    continue the labels the line starts with, in their columns, or stand where the line has
+    none. None when the line starts a row of its own (its label is numbered) or the held
+    labels do not run up to the values (a short label, a heading: rows of their own)."""
+    first = next((i for i, p in enumerate(cells) if _starts_with_value(p.cell.text)), None)
+    if first is None:
+        return None
+    start = cells[first].x0
+    ends = [h.end for h in held]
+    if max(ends) > start + 2 or max(ends) < start - 2.5 * size:
+        return None
+    labels = cells[:first]
+    if any(_ROW_START.match(p.cell.text) for p in labels):
+        return None
+    block = list(cells)
+    for h in held:
+        target = max(labels, key=lambda p: _overlap(h, p), default=None)
+        if target is None or _overlap(h, target) <= 0:
+            block.append(h)
+            continue
+        target.cell.text = join_wrapped([h.cell.text, target.cell.text])
+        target.x0 = min(target.x0, h.x0)
+    block.sort(key=lambda p: p.x0)
+    for col, placed in enumerate(block):
+        placed.cell.col = col
+    return block
+
+
+def _starts_with_value(text: str) -> bool:
+    """A value cell, or numbers apart in one cell (2120 39: columns close together)."""
+    parts = text.split()
+    return bool(parts) and is_value(parts[0])
+
+
+def _overlap(a: _Placed, b: _Placed) -> float:
+    return min(a.x1, b.x1) - max(a.x0, b.x0)
+
+
 def _overlay(row: list[_Placed], cells: list[_Placed]) -> list[_Placed]:
     """The open cells after `cells` started below part of `row`: theirs where they stand."""
     kept = [c for c in row if all(c.end < p.x0 or p.x1 < c.x0 for p in cells)]
@@ -294,9 +358,19 @@ def _same_line(line: list[dict], word: dict) -> bool:
 
 
 def _split_cells(line: list[dict], size: float) -> list[_Placed]:
+    """A line's words as cells: a wide gap starts a cell; so does a narrower one between a
+    label and a number on a line of numbers (a table row whose columns stand close: the
+    number is the first value, not part of the label)."""
+    numbers = sum(1 for w in line if is_value(w["text"]))
     groups: list[list[dict]] = [[line[0]]]
     for before, word in itertools.pairwise(line):
-        if word["x0"] - before["x1"] > CELL_GAP * size:
+        gap = word["x0"] - before["x1"]
+        if gap > CELL_GAP * size or (
+            numbers > 1
+            and gap > NUMBER_GAP * size
+            and is_value(word["text"])
+            and not is_value(before["text"])
+        ):
             groups.append([])
         groups[-1].append(word)
     return [

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from parsers.layout import Cell
 from parsers.limits import MAX_GRID_POINTS
+from parsers.text_columns import Column, column_of, table_columns
 from parsers.values import is_blank, is_value
 
 if TYPE_CHECKING:
@@ -222,15 +223,17 @@ class TextLines:
                 lines[-1].append(word)
             else:
                 lines.append([word])
+        for line in lines:
+            line.sort(key=lambda w: w["x0"])
+        columns = table_columns(lines)
         right = max((w["x1"] for w in words), default=0.0)  # where the widest lines end
         bottom = None  # of the line before; None at the top of the page
         held: list[_Placed] = []  # a row of labels only, not yet given out: its values may follow
         held_top = 0.0
-        for line in lines:
-            line.sort(key=lambda w: w["x0"])
+        for line, table in zip(lines, columns, strict=True):
             top = min(w["top"] for w in line)
             size = statistics.median(w["bottom"] - w["top"] for w in line)
-            cells = _split_cells(line, size)
+            cells = _split_cells(line, size, table)
             if _is_page_number([p.cell.text for p in cells], top, page.height):
                 continue
             # The next line of the same paragraph, or the first line of a page that goes on
@@ -337,7 +340,7 @@ def _label_block(held: list[_Placed], cells: list[_Placed], size: float) -> list
 def _starts_with_value(text: str) -> bool:
     """A value cell, or numbers apart in one cell (2120 39: columns close together)."""
     parts = text.split()
-    return bool(parts) and is_value(parts[0])
+    return not parts or is_value(parts[0])  # a blank cell is an empty column's
 
 
 def _overlap(a: _Placed, b: _Placed) -> float:
@@ -357,10 +360,16 @@ def _same_line(line: list[dict], word: dict) -> bool:
     return overlap > 0.5 * min(bottom - top, word["bottom"] - word["top"])
 
 
-def _split_cells(line: list[dict], size: float) -> list[_Placed]:
+def _split_cells(
+    line: list[dict], size: float, columns: list[Column] | None = None
+) -> list[_Placed]:
     """A line's words as cells: a wide gap starts a cell; so does a narrower one between a
     label and a number on a line of numbers (a table row whose columns stand close: the
-    number is the first value, not part of the label)."""
+    number is the first value, not part of the label). A row of an unruled table whose
+    `columns` are known has a cell in each, blank where it printed nothing."""
+    placed = _column_cells(line, size, columns) if columns else None
+    if placed is not None:
+        return placed
     numbers = sum(1 for w in line if is_value(w["text"]))
     groups: list[list[dict]] = [[line[0]]]
     for before, word in itertools.pairwise(line):
@@ -381,6 +390,30 @@ def _split_cells(line: list[dict], size: float) -> list[_Placed]:
         )
         for col, group in enumerate(groups)
     ]
+
+
+def _column_cells(line: list[dict], size: float, columns: list[Column]) -> list[_Placed] | None:
+    """The row's labels, then a cell in each column: its number, or blank. None when the row
+    fills every column anyway, or something other than numbers follows its first number."""
+    first = next(i for i, w in enumerate(line) if is_value(w["text"]))
+    values = line[first:]
+    if len(values) >= len(columns) or not all(is_value(w["text"]) for w in values):
+        return None
+    placed = [column_of(w, columns) for w in values]
+    if None in placed or len(set(placed)) < len(placed):
+        return None  # a value in no column or two in one: the row as printed
+    labels = _split_cells(line[:first], size) if first else []
+    by_column = dict(zip(placed, values, strict=True))
+    cells = list(labels)
+    for k, (x0, x1) in enumerate(columns):
+        word = by_column.get(k)
+        text, confidence = (
+            ("", None) if word is None else (word["text"], _lowest_confidence([word]))
+        )
+        cells.append(_Placed(Cell(text, confidence=confidence), x0, x1))
+    for col, cell in enumerate(cells):
+        cell.cell.col = col
+    return cells
 
 
 def _lowest_confidence(words: list[dict]) -> float | None:

@@ -9,20 +9,30 @@ from pathlib import Path
 import pytest
 
 from parsers import parse_path
+from parsers.text_columns import table_columns
 from tests.conftest import FIXTURES, assert_matches_expected, load_expected
 from tests.serving import chromium_page
 
 REPORT = FIXTURES / "reports/synthetic-city-2025"
+BLANK_CELLS = FIXTURES / "reports/shanghai-office-2019"  # blank cells, the 总计 column too
+NO_BORDERS = "table, tr, td, th { border: none !important; } td, th { padding: 2px 6px; }"
+
+
+def print_page(html: Path, path: Path, style: str = "") -> Path:
+    """The report page as Chromium prints it on A4."""
+    with chromium_page() as page:
+        page.set_content(html.read_text(encoding="utf-8"))
+        if style:
+            page.add_style_tag(content=style)
+        page.pdf(path=str(path), format="A4")
+    return path
 
 
 @pytest.fixture(scope="module")
 def browser_pdf(tmp_path_factory) -> Path:
-    """The report page as Chromium prints it on A4: tables without borders, 1 px padding."""
+    """Tables without borders (the page sets none), cells 1 px apart."""
     path = tmp_path_factory.mktemp("printed") / "synthetic-city-2025.pdf"
-    with chromium_page() as page:
-        page.set_content(REPORT.with_suffix(".html").read_text(encoding="utf-8"))
-        page.pdf(path=str(path), format="A4")
-    return path
+    return print_page(REPORT.with_suffix(".html"), path)
 
 
 def test_browser_printed_pdf_reads_labels_wrapped_around_their_numbers(browser_pdf):
@@ -37,3 +47,39 @@ def test_browser_printed_pdf_reads_labels_wrapped_around_their_numbers(browser_p
     assert applications["other_no_correction"]["natural_person"] == 315
     assert applications["other_unpaid_fee"]["natural_person"] == 202
     assert not [w for w in parsed["warnings"] if w.startswith("applications")]
+
+
+def test_blank_cells_of_a_table_printed_without_borders_stay_blank(tmp_path):
+    """Without rules an empty cell prints nothing: 821 35 2 1 859 under seven columns. The
+    numbers stand in the columns the other rows and the header line name, so 2 is 法律服务机构's
+    and 859 the 总计, not 科研机构's and 社会公益组织's."""
+    path = print_page(BLANK_CELLS.with_suffix(".html"), tmp_path / "unruled.pdf", NO_BORDERS)
+    applications = parse_path(path)["applications"]
+    expected = load_expected(BLANK_CELLS.with_suffix(".expected.json"))["applications"]
+    assert applications["new_received"] == expected["new_received"]
+    assert applications["new_received"]["research"] is None
+    assert applications["new_received"]["total"] == 859
+    assert applications == expected
+
+
+def words(*spec: tuple[str, float]) -> list[dict]:
+    """A line of words at top 100, each 10 pt wide from its x."""
+    return [{"text": t, "x0": x, "x1": x + 10, "top": 100.0, "bottom": 112.0} for t, x in spec]
+
+
+def test_rows_whose_numbers_do_not_line_up_are_left_as_printed():
+    """Columns come only from rows that agree: where the numbers of two rows stand in more
+    columns than either fills, no blank is put anywhere (a number is never moved)."""
+    header = words(("甲", 100), ("乙", 150), ("丙", 200))
+    aligned = [
+        header,
+        words(("规章", 10), ("1", 100), ("2", 200)),
+        words(("文件", 10), ("3", 100), ("4", 150), ("5", 200)),
+    ]
+    assert table_columns(aligned)[1] == [(100, 110), (150, 160), (200, 210)]
+    shifted = [
+        header,
+        words(("规章", 10), ("1", 100), ("2", 150), ("3", 200)),
+        words(("文件", 10), ("4", 112), ("5", 150), ("6", 200)),  # 4 stands in neither
+    ]
+    assert table_columns(shifted) == [None, None, None]

@@ -33,7 +33,7 @@ _PAGE_MARK = re.compile(
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 MARGIN = 0.08  # fraction of the page height where a bare number is a page number
 CELL_GAP = 1.0  # a gap wider than this many font sizes separates two cells of a text row
-NUMBER_GAP = 0.4  # on a row of numbers, a gap this wide separates a label from a number
+NUMBER_GAP = 0.2  # on a row of numbers, a gap this wide separates a label from a number
 
 
 class PageSize(Protocol):

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from parsers import parse_path
+from parsers.pdf_rows import _split_cells
 from parsers.text_columns import table_columns
 from tests.conftest import FIXTURES, assert_matches_expected, load_expected
 from tests.serving import chromium_page
@@ -83,3 +84,11 @@ def test_rows_whose_numbers_do_not_line_up_are_left_as_printed():
         words(("文件", 10), ("4", 112), ("5", 150), ("6", 200)),  # 4 stands in neither
     ]
     assert table_columns(shifted) == [None, None, None]
+
+
+def test_a_number_close_after_a_label_on_a_row_of_numbers_is_a_cell_of_its_own():
+    """LibreOffice prints an HTML table's cells 4 pt apart: the label's last line and the
+    row's first number are two words, and two cells (not 不计其他 2120, then 情形）)."""
+    line = words(("不计其他", 0), ("2120", 14.2), ("39", 40), ("0", 70))
+    cells = [placed.cell.text for placed in _split_cells(line, 12.0)]
+    assert cells == ["不计其他", "2120", "39", "0"]

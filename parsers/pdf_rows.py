@@ -240,6 +240,8 @@ class TextLines:
             # with the row the last page ended with.
             close = top < above if bottom is None else top - bottom < 0.8 * size
             bottom = max(w["bottom"] for w in line)
+            if held and close and _extend_held(held, cells, size, right):
+                continue  # the held label's next line: its values may still follow
             if held:
                 block = _label_block(held, cells, size) if close else None
                 if block is not None:  # the label wrapped around its row's values
@@ -306,6 +308,27 @@ def _hold(cells: list[_Placed], top: float) -> tuple[list[_Placed], float]:
     return ([] if any(is_value(p.cell.text) for p in cells) else cells), top
 
 
+def _extend_held(held: list[_Placed], cells: list[_Placed], size: float, right: float) -> bool:
+    """Join a line of label fragments to the held labels above them, when each stands in a
+    held label's column and those labels leave room for values to their right (a table's
+    label column, not a paragraph): a label wrapped over many lines, its numbers further
+    down. A numbered fragment starts a row; a line with values is not a fragment."""
+    if any(is_value(p.cell.text) or _ROW_START.match(p.cell.text) for p in cells):
+        return False
+    if max(h.x1 for h in held) > right - 4 * size:
+        return False
+    targets = []
+    for placed in cells:
+        target = next((h for h in held if h.x0 - 2 <= placed.x0 and placed.x1 <= h.x1 + 2), None)
+        if target is None or target in targets:
+            return False
+        targets.append(target)
+    for target, placed in zip(targets, cells, strict=True):
+        continue_cell(target.cell, placed.cell)
+        target.end = placed.x1
+    return True
+
+
 def _label_block(held: list[_Placed], cells: list[_Placed], size: float) -> list[_Placed] | None:
     """The row a line of values makes with the line of labels just above it, when those
     labels wrapped beside the values (a table row's label over two or three lines, its
@@ -317,8 +340,8 @@ def _label_block(held: list[_Placed], cells: list[_Placed], size: float) -> list
     if first is None:
         return None
     start = cells[first].x0
-    ends = [h.end for h in held]
-    if max(ends) > start + 2 or max(ends) < start - 2.5 * size:
+    end = max(h.x1 for h in held)
+    if end > start + 2 or end < start - 2.5 * size:
         return None
     labels = cells[:first]
     if any(_ROW_START.match(p.cell.text) for p in labels):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from parsers import parse_path
-from parsers.pdf_rows import _split_cells
+from parsers.pdf_rows import TextLines, _split_cells
 from parsers.text_columns import table_columns
 from tests.conftest import FIXTURES, assert_matches_expected, load_expected
 from tests.serving import chromium_page
@@ -92,3 +92,34 @@ def test_a_number_close_after_a_label_on_a_row_of_numbers_is_a_cell_of_its_own()
     line = words(("不计其他", 0), ("2120", 14.2), ("39", 40), ("0", 70))
     cells = [placed.cell.text for placed in _split_cells(line, 12.0)]
     assert cells == ["不计其他", "2120", "39", "0"]
+
+
+def test_a_label_wrapped_over_many_lines_is_one_row_with_the_numbers_beside_it():
+    """A narrow page: 2.其他法律行政法规禁止公开 over four lines, its numbers beside the
+    middle of the block (Chromium centres them vertically): one row, label whole."""
+
+    def at(top: float, *spec: tuple[str, float, float]) -> list[dict]:
+        return [
+            {"text": t, "x0": x0, "x1": x1, "top": top, "bottom": top + 12} for t, x0, x1 in spec
+        ]
+
+    numbers = (("30", 138, 153), ("0", 179, 187), ("30", 295, 310))
+    lines = [
+        at(0, ("2.其他法", 83, 131)),
+        at(16, ("律行政法", 83, 131)),
+        at(24.5, *numbers),
+        at(32, ("规禁止公", 83, 131)),
+        at(48, ("开", 83, 95)),
+        at(66, ("3.危及", 83, 119), *numbers),
+        at(90, ("一段正文，从左边一直写到右边的页边距。", 6, 330)),
+    ]
+
+    class Page:
+        height, page_number = 842.0, 1
+
+    rows = [cells for _, cells in TextLines().rows(sum(lines, []), Page(), 842)]
+    texts = [[c.text for c in cells] for cells in rows]  # once all lines are read: they grow
+    assert texts[:2] == [
+        ["2.其他法律行政法规禁止公开", "30", "0", "30"],
+        ["3.危及", "30", "0", "30"],
+    ]

@@ -123,6 +123,23 @@ def test_a_row_short_of_a_cell_keeps_it_null_with_a_warning():
     assert checks["processed_total_total"] is None
 
 
+def test_a_row_with_a_value_too_many_takes_none_of_them():
+    """Eight values where seven belong (a label's own number read as a value, 1 of
+    1．属于国家秘密 wrapped onto the numbers' line): which one is extra is unknown, so the
+    row's cells are null with a warning, none moved into another column."""
+    report = _report(REAL["2021"])
+    text = render.as_tab_rows(render.report_blocks(report))
+    text = text.replace(
+        "（一）予以公开\t5345\t129\t0\t41\t19\t14\t5548",
+        "（一）予以公开\t1\t5345\t129\t0\t41\t19\t14\t5548",
+    )
+    parsed = parse_bytes(text.encode(), "extra.txt")
+    assert set(parsed["applications"]["granted"].values()) == {None}
+    assert "applications.granted: 8 values where 7 belong; none taken" in " ".join(
+        parsed["warnings"]
+    )
+
+
 def test_checks_report_tables_that_do_not_add_up():
     report = _report(REAL["2021"])
     report["applications"]["granted"]["total"] = 9999

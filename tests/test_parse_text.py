@@ -171,6 +171,20 @@ def test_sections_title_and_agency_of_a_broken_title(fixtures):
     assert parsed["sections"]["other"] == "无"
 
 
+def test_a_sentence_about_the_report_is_not_its_title(fixtures):
+    """A converter lost the title line: the first line that names the report is a sentence
+    (本年度报告根据《…政府信息公开条例》…编制，全文), not a title, and no agency comes of it."""
+    path = next(fixtures.glob("seeds/002_*.txt"))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    sentence = (
+        "本年度报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）的要求编制，全文"
+    )
+    text = "\n".join([sentence] + [line for line in lines if "年度报告" not in line])
+    parsed = parse_bytes(text.encode(), "untitled.txt")
+    assert parsed["title"] is None and parsed["agency"] is None
+    assert "no title found" in parsed["warnings"]
+
+
 NUMERALS = str.maketrans("0123456789", "〇一二三四五六七八九")
 
 

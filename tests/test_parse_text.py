@@ -101,17 +101,19 @@ def test_units_signs_and_blank_markers():
     assert parsed["template"] == "2019" and parsed["year"] == 2020
 
 
+def with_granted_row(cells: str) -> dict:
+    """The 2021 report as tab rows, its （一）予以公开 row printing `cells` instead."""
+    text = render.as_tab_rows(render.report_blocks(_report(REAL["2021"])))
+    printed = "（一）予以公开\t5345\t129\t0\t41\t19\t14\t5548"
+    assert printed in text
+    return parse_bytes(text.replace(printed, "（一）予以公开" + cells).encode(), "changed.txt")
+
+
 def test_a_row_short_of_a_cell_keeps_it_null_with_a_warning():
     """Six values where seven belong: the seventh is null, named in a warning, and the row's
     total check cannot pass. (Before issue 12 the parser filled in the sum of the six.)"""
-    report = _report(REAL["2021"])
-    text = render.as_tab_rows(render.report_blocks(report))
     # Shift one row by an empty cell and lose its total: 6 values where 7 belong.
-    text = text.replace(
-        "（一）予以公开\t5345\t129\t0\t41\t19\t14\t5548",
-        "（一）予以公开\t\t5345\t129\t0\t41\t19\t14\t",
-    )
-    parsed = parse_bytes(text.encode(), "shifted.txt")
+    parsed = with_granted_row("\t\t5345\t129\t0\t41\t19\t14\t")
     granted = parsed["applications"]["granted"]
     assert granted["natural_person"] == 5345 and granted["other_org"] == 14
     assert granted["total"] is None
@@ -127,13 +129,7 @@ def test_a_row_with_a_value_too_many_takes_none_of_them():
     """Eight values where seven belong (a label's own number read as a value, 1 of
     1．属于国家秘密 wrapped onto the numbers' line): which one is extra is unknown, so the
     row's cells are null with a warning, none moved into another column."""
-    report = _report(REAL["2021"])
-    text = render.as_tab_rows(render.report_blocks(report))
-    text = text.replace(
-        "（一）予以公开\t5345\t129\t0\t41\t19\t14\t5548",
-        "（一）予以公开\t1\t5345\t129\t0\t41\t19\t14\t5548",
-    )
-    parsed = parse_bytes(text.encode(), "extra.txt")
+    parsed = with_granted_row("\t1\t5345\t129\t0\t41\t19\t14\t5548")
     assert set(parsed["applications"]["granted"].values()) == {None}
     assert "applications.granted: 8 values where 7 belong; none taken" in " ".join(
         parsed["warnings"]

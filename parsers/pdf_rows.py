@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -33,6 +34,7 @@ _PAGE_MARK = re.compile(
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 MARGIN = 0.08  # fraction of the page height where a bare number is a page number
 CELL_GAP = 1.0  # a gap wider than this many font sizes separates two cells of a text row
+LINE_STARTS = 3  # lines that start at one x make it a column's left edge
 NUMBER_GAP = 0.2  # on a row of numbers, a gap this wide separates a label from a number
 
 
@@ -226,6 +228,7 @@ class TextLines:
         for line in lines:
             line.sort(key=lambda w: w["x0"])
         columns = table_columns(lines)
+        starts = _line_starts(lines)
         right = max((w["x1"] for w in words), default=0.0)  # where the widest lines end
         bottom = None  # of the line before; None at the top of the page
         held: list[_Placed] = []  # a row of labels only, not yet given out: its values may follow
@@ -233,7 +236,7 @@ class TextLines:
         for line, table in zip(lines, columns, strict=True):
             top = min(w["top"] for w in line)
             size = statistics.median(w["bottom"] - w["top"] for w in line)
-            cells = _split_cells(line, size, table)
+            cells = _split_cells(line, size, table, starts)
             if _is_page_number([p.cell.text for p in cells], top, page.height):
                 continue
             # The next line of the same paragraph, or the first line of a page that goes on
@@ -384,25 +387,27 @@ def _same_line(line: list[dict], word: dict) -> bool:
 
 
 def _split_cells(
-    line: list[dict], size: float, columns: list[Column] | None = None
+    line: list[dict],
+    size: float,
+    columns: list[Column] | None = None,
+    starts: frozenset[int] = frozenset(),
 ) -> list[_Placed]:
     """A line's words as cells: a wide gap starts a cell; so does a narrower one between a
     label and a number on a line of numbers (a table row whose columns stand close: the
-    number is the first value, not part of the label). A row of an unruled table whose
-    `columns` are known has a cell in each, blank where it printed nothing."""
-    placed = _column_cells(line, size, columns) if columns else None
+    number is the first value, not part of the label), or before a word where other lines
+    start (`starts`: a label column, beside an outer label such as （六）其他). A row of an
+    unruled table whose `columns` are known has a cell in each, blank where it printed
+    nothing."""
+    placed = _column_cells(line, size, columns, starts) if columns else None
     if placed is not None:
         return placed
     numbers = sum(1 for w in line if is_value(w["text"]))
     groups: list[list[dict]] = [[line[0]]]
     for before, word in itertools.pairwise(line):
         gap = word["x0"] - before["x1"]
-        if gap > CELL_GAP * size or (
-            numbers > 1
-            and gap > NUMBER_GAP * size
-            and is_value(word["text"])
-            and not is_value(before["text"])
-        ):
+        number = numbers > 1 and is_value(word["text"]) and not is_value(before["text"])
+        column = round(word["x0"]) in starts
+        if gap > CELL_GAP * size or gap > NUMBER_GAP * size and (number or column):
             groups.append([])
         groups[-1].append(word)
     return [
@@ -415,7 +420,9 @@ def _split_cells(
     ]
 
 
-def _column_cells(line: list[dict], size: float, columns: list[Column]) -> list[_Placed] | None:
+def _column_cells(
+    line: list[dict], size: float, columns: list[Column], starts: frozenset[int]
+) -> list[_Placed] | None:
     """The row's labels, then a cell in each column: its number, or blank. None when the row
     fills every column anyway, or something other than numbers follows its first number."""
     first = next(i for i, w in enumerate(line) if is_value(w["text"]))
@@ -425,7 +432,7 @@ def _column_cells(line: list[dict], size: float, columns: list[Column]) -> list[
     placed = [column_of(w, columns) for w in values]
     if None in placed or len(set(placed)) < len(placed):
         return None  # a value in no column or two in one: the row as printed
-    labels = _split_cells(line[:first], size) if first else []
+    labels = _split_cells(line[:first], size, None, starts) if first else []
     by_column = dict(zip(placed, values, strict=True))
     cells = list(labels)
     for k, (x0, x1) in enumerate(columns):
@@ -437,6 +444,14 @@ def _column_cells(line: list[dict], size: float, columns: list[Column]) -> list[
     for col, cell in enumerate(cells):
         cell.cell.col = col
     return cells
+
+
+def _line_starts(lines: list[list[dict]]) -> frozenset[int]:
+    """Where LINE_STARTS lines or more of the page start (to the point, and a point either
+    side): the left edges of its text and of an unruled table's label columns."""
+    counts = Counter(round(line[0]["x0"]) for line in lines)
+    common = [x for x, n in counts.items() if n >= LINE_STARTS]
+    return frozenset(x + d for x in common for d in (-1, 0, 1))
 
 
 def _lowest_confidence(words: list[dict]) -> float | None:

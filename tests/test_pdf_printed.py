@@ -94,15 +94,24 @@ def test_a_number_close_after_a_label_on_a_row_of_numbers_is_a_cell_of_its_own()
     assert cells == ["不计其他", "2120", "39", "0"]
 
 
+def at(top: float, *spec: tuple[str, float, float]) -> list[dict]:
+    """A line of words at `top`, 12 pt high, each (text, x0, x1)."""
+    return [{"text": t, "x0": x0, "x1": x1, "top": top, "bottom": top + 12} for t, x0, x1 in spec]
+
+
+class Page:
+    height, page_number = 842.0, 1
+
+
+def text_rows(lines: list[list[dict]]) -> list[list[str]]:
+    """The rows TextLines makes of the lines, read once all are read (continued cells grow)."""
+    rows = [cells for _, cells in TextLines().rows(sum(lines, []), Page(), 842)]
+    return [[c.text for c in cells] for cells in rows]
+
+
 def test_a_label_wrapped_over_many_lines_is_one_row_with_the_numbers_beside_it():
     """A narrow page: 2.其他法律行政法规禁止公开 over four lines, its numbers beside the
     middle of the block (Chromium centres them vertically): one row, label whole."""
-
-    def at(top: float, *spec: tuple[str, float, float]) -> list[dict]:
-        return [
-            {"text": t, "x0": x0, "x1": x1, "top": top, "bottom": top + 12} for t, x0, x1 in spec
-        ]
-
     numbers = (("30", 138, 153), ("0", 179, 187), ("30", 295, 310))
     lines = [
         at(0, ("2.其他法", 83, 131)),
@@ -113,13 +122,20 @@ def test_a_label_wrapped_over_many_lines_is_one_row_with_the_numbers_beside_it()
         at(66, ("3.危及", 83, 119), *numbers),
         at(90, ("一段正文，从左边一直写到右边的页边距。", 6, 330)),
     ]
-
-    class Page:
-        height, page_number = 842.0, 1
-
-    rows = [cells for _, cells in TextLines().rows(sum(lines, []), Page(), 842)]
-    texts = [[c.text for c in cells] for cells in rows]  # once all lines are read: they grow
-    assert texts[:2] == [
+    assert text_rows(lines)[:2] == [
         ["2.其他法律行政法规禁止公开", "30", "0", "30"],
         ["3.危及", "30", "0", "30"],
     ]
+
+
+def test_an_outer_label_close_beside_the_label_column_is_a_cell_of_its_own():
+    """（六）其他 stands 11 pt (less than a character) left of 1.申请人…, where the other
+    rows' labels start: two cells, so the row's label reads as the form's."""
+    numbers = (("8", 328, 336), ("0", 365, 373), ("8", 564, 572))
+    lines = [
+        at(0, ("1.信访举报投诉类申请", 153.5, 273.5), *numbers),
+        at(20, ("2.重复申请", 153.5, 213.5), *numbers),
+        at(40, ("（六）其他", 82.7, 142.7), ("1.申请人无正当理由逾期不补", 153.5, 308.9), *numbers),
+        at(60, ("3.其他", 153.5, 189), *numbers),
+    ]
+    assert text_rows(lines)[2][:2] == ["（六）其他", "1.申请人无正当理由逾期不补"]

@@ -11,12 +11,14 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from parsers.layout import Cell
 from parsers.limits import MAX_GRID_POINTS
+from parsers.text_columns import Column, column_of, table_columns
 from parsers.values import is_blank, is_value
 
 if TYPE_CHECKING:
@@ -32,6 +34,8 @@ _PAGE_MARK = re.compile(
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 MARGIN = 0.08  # fraction of the page height where a bare number is a page number
 CELL_GAP = 1.0  # a gap wider than this many font sizes separates two cells of a text row
+LINE_STARTS = 3  # lines that start at one x make it a column's left edge
+NUMBER_GAP = 0.2  # on a row of numbers, a gap this wide separates a label from a number
 
 
 class PageSize(Protocol):
@@ -221,19 +225,35 @@ class TextLines:
                 lines[-1].append(word)
             else:
                 lines.append([word])
-        right = max((w["x1"] for w in words), default=0.0)  # where the widest lines end
-        bottom = None  # of the line before; None at the top of the page
         for line in lines:
             line.sort(key=lambda w: w["x0"])
+        columns = table_columns(lines)
+        starts = _line_starts(lines)
+        right = max((w["x1"] for w in words), default=0.0)  # where the widest lines end
+        bottom = None  # of the line before; None at the top of the page
+        held: list[_Placed] = []  # a row of labels only, not yet given out: its values may follow
+        held_top = 0.0
+        for line, table in zip(lines, columns, strict=True):
             top = min(w["top"] for w in line)
             size = statistics.median(w["bottom"] - w["top"] for w in line)
-            cells = _split_cells(line, size)
+            cells = _split_cells(line, size, table, starts)
             if _is_page_number([p.cell.text for p in cells], top, page.height):
                 continue
             # The next line of the same paragraph, or the first line of a page that goes on
             # with the row the last page ended with.
             close = top < above if bottom is None else top - bottom < 0.8 * size
             bottom = max(w["bottom"] for w in line)
+            if held and close and _extend_held(held, cells, size, right):
+                continue  # the held label's next line: its values may still follow
+            if held:
+                block = _label_block(held, cells, size) if close else None
+                if block is not None:  # the label wrapped around its row's values
+                    self.open_row = block
+                    yield held_top, [p.cell for p in block]
+                    held = []
+                    continue
+                yield held_top, [p.cell for p in held]
+                held = []
             targets = _continued_cells(self.open_row, cells, size, right) if close else []
             rest = []
             for target, placed in itertools.zip_longest(targets, cells):
@@ -245,10 +265,16 @@ class TextLines:
             if len(rest) < len(cells):  # a continuation: the row above stays open
                 if rest:  # new cells in other columns (a header's second level) join it
                     self.open_row = _overlay(self.open_row, rest)
-                    yield top, [p.cell for p in rest]
+                    held, held_top = _hold(rest, top)
+                    if not held:
+                        yield top, [p.cell for p in rest]
                 continue
             self.open_row = cells if len(cells) > 1 else []
-            yield top, [p.cell for p in cells]
+            held, held_top = _hold(cells, top)
+            if not held:
+                yield top, [p.cell for p in cells]
+        if held:
+            yield held_top, [p.cell for p in held]
 
 
 # A label's own numbering (一、 （三） 1.) starts a row; a wrapped fragment has none.
@@ -280,6 +306,73 @@ def _continued_cells(row: list[_Placed], cells: list[_Placed], size: float, righ
     return targets
 
 
+def _hold(cells: list[_Placed], top: float) -> tuple[list[_Placed], float]:
+    """A row of labels only is held until the next line: its values may be printed there."""
+    return ([] if any(is_value(p.cell.text) for p in cells) else cells), top
+
+
+def _extend_held(held: list[_Placed], cells: list[_Placed], size: float, right: float) -> bool:
+    """Join a line of label fragments to the held labels above them, when each stands in a
+    held label's column and those labels leave room for values to their right (a table's
+    label column, not a paragraph): a label wrapped over many lines, its numbers further
+    down. A numbered fragment starts a row; a line with values is not a fragment."""
+    if any(is_value(p.cell.text) or _ROW_START.match(p.cell.text) for p in cells):
+        return False
+    if max(h.x1 for h in held) > right - 4 * size:
+        return False
+    targets = []
+    for placed in cells:
+        target = next((h for h in held if h.x0 - 2 <= placed.x0 and placed.x1 <= h.x1 + 2), None)
+        if target is None or target in targets:
+            return False
+        targets.append(target)
+    for target, placed in zip(targets, cells, strict=True):
+        continue_cell(target.cell, placed.cell)
+        target.end = placed.x1
+    return True
+
+
+def _label_block(held: list[_Placed], cells: list[_Placed], size: float) -> list[_Placed] | None:
+    """The row a line of values makes with the line of labels just above it, when those
+    labels wrapped beside the values (a table row's label over two or three lines, its
+    numbers printed in the middle of the block): the held labels run up to the values and
+    continue the labels the line starts with, in their columns, or stand where the line has
+    none. None when the line starts a row of its own (its label is numbered) or the held
+    labels do not run up to the values (a short label, a heading: rows of their own)."""
+    first = next((i for i, p in enumerate(cells) if _starts_with_value(p.cell.text)), None)
+    if first is None:
+        return None
+    start = cells[first].x0
+    end = max(h.x1 for h in held)
+    if end > start + 2 or end < start - 2.5 * size:
+        return None
+    labels = cells[:first]
+    if any(_ROW_START.match(p.cell.text) for p in labels):
+        return None
+    block = list(cells)
+    for h in held:
+        target = max(labels, key=lambda p: _overlap(h, p), default=None)
+        if target is None or _overlap(h, target) <= 0:
+            block.append(h)
+            continue
+        target.cell.text = join_wrapped([h.cell.text, target.cell.text])
+        target.x0 = min(target.x0, h.x0)
+    block.sort(key=lambda p: p.x0)
+    for col, placed in enumerate(block):
+        placed.cell.col = col
+    return block
+
+
+def _starts_with_value(text: str) -> bool:
+    """A value cell, or numbers apart in one cell (2120 39: columns close together)."""
+    parts = text.split()
+    return not parts or is_value(parts[0])  # a blank cell is an empty column's
+
+
+def _overlap(a: _Placed, b: _Placed) -> float:
+    return min(a.x1, b.x1) - max(a.x0, b.x0)
+
+
 def _overlay(row: list[_Placed], cells: list[_Placed]) -> list[_Placed]:
     """The open cells after `cells` started below part of `row`: theirs where they stand."""
     kept = [c for c in row if all(c.end < p.x0 or p.x1 < c.x0 for p in cells)]
@@ -293,10 +386,28 @@ def _same_line(line: list[dict], word: dict) -> bool:
     return overlap > 0.5 * min(bottom - top, word["bottom"] - word["top"])
 
 
-def _split_cells(line: list[dict], size: float) -> list[_Placed]:
+def _split_cells(
+    line: list[dict],
+    size: float,
+    columns: list[Column] | None = None,
+    starts: frozenset[int] = frozenset(),
+) -> list[_Placed]:
+    """A line's words as cells: a wide gap starts a cell; so does a narrower one between a
+    label and a number on a line of numbers (a table row whose columns stand close: the
+    number is the first value, not part of the label), or before a word where other lines
+    start (`starts`: a label column, beside an outer label such as （六）其他). A row of an
+    unruled table whose `columns` are known has a cell in each, blank where it printed
+    nothing."""
+    placed = _column_cells(line, size, columns, starts) if columns else None
+    if placed is not None:
+        return placed
+    numbers = sum(1 for w in line if is_value(w["text"]))
     groups: list[list[dict]] = [[line[0]]]
     for before, word in itertools.pairwise(line):
-        if word["x0"] - before["x1"] > CELL_GAP * size:
+        gap = word["x0"] - before["x1"]
+        number = numbers > 1 and is_value(word["text"]) and not is_value(before["text"])
+        column = round(word["x0"]) in starts
+        if gap > CELL_GAP * size or gap > NUMBER_GAP * size and (number or column):
             groups.append([])
         groups[-1].append(word)
     return [
@@ -307,6 +418,40 @@ def _split_cells(line: list[dict], size: float) -> list[_Placed]:
         )
         for col, group in enumerate(groups)
     ]
+
+
+def _column_cells(
+    line: list[dict], size: float, columns: list[Column], starts: frozenset[int]
+) -> list[_Placed] | None:
+    """The row's labels, then a cell in each column: its number, or blank. None when the row
+    fills every column anyway, or something other than numbers follows its first number."""
+    first = next(i for i, w in enumerate(line) if is_value(w["text"]))
+    values = line[first:]
+    if len(values) >= len(columns) or not all(is_value(w["text"]) for w in values):
+        return None
+    placed = [column_of(w, columns) for w in values]
+    if None in placed or len(set(placed)) < len(placed):
+        return None  # a value in no column or two in one: the row as printed
+    labels = _split_cells(line[:first], size, None, starts) if first else []
+    by_column = dict(zip(placed, values, strict=True))
+    cells = list(labels)
+    for k, (x0, x1) in enumerate(columns):
+        word = by_column.get(k)
+        text, confidence = (
+            ("", None) if word is None else (word["text"], _lowest_confidence([word]))
+        )
+        cells.append(_Placed(Cell(text, confidence=confidence), x0, x1))
+    for col, cell in enumerate(cells):
+        cell.cell.col = col
+    return cells
+
+
+def _line_starts(lines: list[list[dict]]) -> frozenset[int]:
+    """Where LINE_STARTS lines or more of the page start (to the point, and a point either
+    side): the left edges of its text and of an unruled table's label columns."""
+    counts = Counter(round(line[0]["x0"]) for line in lines)
+    common = [x for x, n in counts.items() if n >= LINE_STARTS]
+    return frozenset(x + d for x in common for d in (-1, 0, 1))
 
 
 def _lowest_confidence(words: list[dict]) -> float | None:

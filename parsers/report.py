@@ -41,7 +41,7 @@ from parsers.vocabulary import (
 
 APPLICATIONS_MISSING = "applications table not found"
 CONVERTED = "text: converted from traditional characters"
-_BREADCRUMB = re.compile(r"[:：>。]|当前位置")
+_BREADCRUMB = re.compile(r"[:：>。,，]|当前位置")  # a breadcrumb, or a sentence: not a title
 _TEXT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年")
 CONTENTS_MIN = 3  # headings on consecutive lines that make a table of contents
 

@@ -167,7 +167,11 @@ def fit(cells: list[str], names: tuple[str, ...]) -> tuple[list, str | None]:
                 f"{len(trimmed)} cells where {n} belong; the blank ones taken as the rest of "
                 "merged cells"
             )
-        return trimmed[:n], f"{len(trimmed)} values where {n} belong; the first {n} taken"
+        # Which cell is the extra one is unknown: a value moved into the wrong column would be
+        # silently wrong, so none is taken.
+        return [MISSING] * n, (
+            f"{len(trimmed)} values where {n} belong; none taken (which is extra is unknown)"
+        )
     lacking = ", ".join(names[len(cells) :])
     return cells + [MISSING] * (n - len(cells)), (
         f"{len(cells)} values where {n} belong; {lacking} taken as missing (the row ends early)"

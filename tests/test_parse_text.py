@@ -101,17 +101,19 @@ def test_units_signs_and_blank_markers():
     assert parsed["template"] == "2019" and parsed["year"] == 2020
 
 
+def with_granted_row(cells: str) -> dict:
+    """The 2021 report as tab rows, its （一）予以公开 row printing `cells` instead."""
+    text = render.as_tab_rows(render.report_blocks(_report(REAL["2021"])))
+    printed = "（一）予以公开\t5345\t129\t0\t41\t19\t14\t5548"
+    assert printed in text
+    return parse_bytes(text.replace(printed, "（一）予以公开" + cells).encode(), "changed.txt")
+
+
 def test_a_row_short_of_a_cell_keeps_it_null_with_a_warning():
     """Six values where seven belong: the seventh is null, named in a warning, and the row's
     total check cannot pass. (Before issue 12 the parser filled in the sum of the six.)"""
-    report = _report(REAL["2021"])
-    text = render.as_tab_rows(render.report_blocks(report))
     # Shift one row by an empty cell and lose its total: 6 values where 7 belong.
-    text = text.replace(
-        "（一）予以公开\t5345\t129\t0\t41\t19\t14\t5548",
-        "（一）予以公开\t\t5345\t129\t0\t41\t19\t14\t",
-    )
-    parsed = parse_bytes(text.encode(), "shifted.txt")
+    parsed = with_granted_row("\t\t5345\t129\t0\t41\t19\t14\t")
     granted = parsed["applications"]["granted"]
     assert granted["natural_person"] == 5345 and granted["other_org"] == 14
     assert granted["total"] is None
@@ -121,6 +123,17 @@ def test_a_row_short_of_a_cell_keeps_it_null_with_a_warning():
     checks = {c["name"]: c["ok"] for c in parsed["checks"]}
     assert checks["row_total_granted"] is None
     assert checks["processed_total_total"] is None
+
+
+def test_a_row_with_a_value_too_many_takes_none_of_them():
+    """Eight values where seven belong (a label's own number read as a value, 1 of
+    1．属于国家秘密 wrapped onto the numbers' line): which one is extra is unknown, so the
+    row's cells are null with a warning, none moved into another column."""
+    parsed = with_granted_row("\t1\t5345\t129\t0\t41\t19\t14\t5548")
+    assert set(parsed["applications"]["granted"].values()) == {None}
+    assert "applications.granted: 8 values where 7 belong; none taken" in " ".join(
+        parsed["warnings"]
+    )
 
 
 def test_checks_report_tables_that_do_not_add_up():
@@ -152,6 +165,20 @@ def test_sections_title_and_agency_of_a_broken_title(fixtures):
     assert parsed["agency"] == "索镇人民政府"
     assert parsed["sections"]["problems"].startswith("网站信息更新不够及时")
     assert parsed["sections"]["other"] == "无"
+
+
+def test_a_sentence_about_the_report_is_not_its_title(fixtures):
+    """A converter lost the title line: the first line that names the report is a sentence
+    (本年度报告根据《…政府信息公开条例》…编制，全文), not a title, and no agency comes of it."""
+    path = next(fixtures.glob("seeds/002_*.txt"))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    sentence = (
+        "本年度报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）的要求编制，全文"
+    )
+    text = "\n".join([sentence] + [line for line in lines if "年度报告" not in line])
+    parsed = parse_bytes(text.encode(), "untitled.txt")
+    assert parsed["title"] is None and parsed["agency"] is None
+    assert "no title found" in parsed["warnings"]
 
 
 NUMERALS = str.maketrans("0123456789", "〇一二三四五六七八九")

@@ -23,8 +23,11 @@ def body_text(data: bytes, fmt: str, layout: Layout) -> tuple[str, str]:
     """(extractor, text) of a document's body; `layout` is what its reader made of it."""
     if fmt == "html":
         html = decode_html(data)
+        # fast: no second opinion from readability/jusText. On every real and demo page we
+        # have, the text came out the same with and without it, at 30 % less CPU, and this
+        # runs for every report a crawl fetches.
         text = trafilatura.extract(
-            html, include_tables=True, favor_recall=True, include_comments=False
+            html, include_tables=True, favor_recall=True, include_comments=False, fast=True
         )
         if text:
             return f"trafilatura {trafilatura.__version__}", text

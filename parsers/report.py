@@ -179,15 +179,34 @@ def _agency_of_text(agency: str | None, body: str, warnings: list[str]) -> str |
         return agency
     if body.count(agency) > 1:  # the title's line, and elsewhere: it is what it says
         return agency
-    pattern = "|".join(
-        re.escape(agency[:i]) + "[\u4e00-\u9fff]" + re.escape(agency[i:])
-        for i in range(1, len(agency))
-    )
-    found = Counter(re.findall(pattern, body)).most_common(1)
+    found = _with_one_more(agency, body).most_common(1)
     if not found or found[0][1] < (2 if len(agency) <= 3 else 1):
         return agency
     warnings.append(f'agency: the title says "{agency}", the text "{found[0][0]}"')
     return found[0][0]
+
+
+def _with_one_more(agency: str, body: str) -> Counter[str]:
+    """The strings of `body` that are `agency` with one Chinese character put inside it,
+    counted without overlap from the left. (A regular expression of the alternatives would
+    say the same, but compiling its character classes anew for each agency took 5 ms.)"""
+    starts: set[int] = set()
+    for i in range(1, len(agency)):
+        head, tail = agency[:i], agency[i:]
+        start = body.find(head)
+        while start >= 0:
+            gap = start + i
+            if gap < len(body) and "\u4e00" <= body[gap] <= "\u9fff":
+                if body.startswith(tail, gap + 1):
+                    starts.add(start)
+            start = body.find(head, start + 1)
+    found: Counter[str] = Counter()
+    end = 0
+    for start in sorted(starts):
+        if start >= end:
+            end = start + len(agency) + 1
+            found[body[start:end]] += 1
+    return found
 
 
 def _agency_words(agency: str) -> str:

@@ -2,7 +2,7 @@
 
 `SCHEMA` lists every table with its columns, keys and indexes; `ensure_schema` creates what a
 file lacks (tables, columns, foreign keys, indexes, the lookup tables of Chinese labels, the
-series view and the search index), so a database of an older schema is brought up to date
+series view, the search index and the facet counts), so a database of an older schema is brought up to date
 when it is opened.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from archive import figures
+from archive.facet_counts import ensure_facet_counts
 from archive.search import ensure_search_index
 from archive.series import ensure_series_view
 from parsers.form_labels import ACTIVE_FIELD_LABELS, REVIEW_KIND_LABELS
@@ -283,6 +284,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db[name].create_index(columns, unique=True, if_not_exists=True)
     ensure_series_view(db)
     ensure_search_index(db)
+    ensure_facet_counts(db)
 
 
 def _add_foreign_keys(db: sqlite_utils.Database, name: str, spec: dict) -> None:

@@ -11,6 +11,7 @@ the pages a journalist reads (templates in nianbao/templates/).
   is shown, never run in this site's origin.
 - In `reports`, `sha256` renders as a link to the archived copy of those bytes; a source URL
   in `reports` and `figures` is shown short; a `figures` title opens the report's page.
+- Facets of the big per-report tables read the counts the database keeps (nianbao.facets).
 - `asgi_wrapper`: pages are kept in memory until the database changes (nianbao.pagecache).
 - `extra_template_vars` gives the templates what they show beyond a row's columns: a report
   laid out as the national form (nianbao.reportpage), an agency's years and chart
@@ -34,6 +35,7 @@ from archive.search import fts_query
 from archive.warc import open_response
 from nianbao.agencypage import agency_page
 from nianbao.archived import archived_record
+from nianbao.facets import CountedFacet
 from nianbao.pagecache import PageCache
 from nianbao.reportpage import report_page
 
@@ -82,6 +84,11 @@ def start_here(datasette: Datasette) -> dict[str, dict[str, str]]:
         name: (datasette.plugin_config("nianbao", database=name) or {}).get("start_here") or {}
         for name in datasette.databases
     }
+
+
+@hookimpl
+def register_facet_classes() -> list[type]:
+    return [CountedFacet]
 
 
 @hookimpl

@@ -169,13 +169,9 @@ SCHEMA: dict[str, dict] = {
         },
         "pk": "id",
         "foreign_keys": [("report_id", "reports", "id"), ("row", "application_rows", "key")],
-        "indexes": [
-            ["report_id"],
-            ["row"],
-            ["year", "row"],
-            ["province", "row"],
-            ["year", "province", "row"],
-        ],
+        # The facets of the whole table and of one year's or province's rows read
+        # facet_counts; (year, province, row) serves a page of one province's year.
+        "indexes": [["report_id"], ["row"], ["year", "province", "row"]],
     },
     "active_disclosure": {
         "columns": {
@@ -257,6 +253,11 @@ SCHEMA: dict[str, dict] = {
 }
 
 
+# Indexes of an older schema that nothing reads any more: each one written costs every
+# row stored another page (archive.facet_counts took over the facets they served).
+RETIRED_INDEXES = ("idx_applications_year_row", "idx_applications_province_row")
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     # Before this schema the body text was stored a second time, in texts.text.
     if db["texts"].exists():
@@ -282,6 +283,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db[name].create_index(columns, if_not_exists=True)
         for columns in spec.get("unique_indexes", []):
             db[name].create_index(columns, unique=True, if_not_exists=True)
+    for index in RETIRED_INDEXES:
+        db.execute(f"drop index if exists [{index}]")
     ensure_series_view(db)
     ensure_search_index(db)
     ensure_facet_counts(db)

@@ -153,3 +153,13 @@ def test_every_counted_facet_of_the_metadata_is_counted():
     }
     assert counted
     assert counted <= {(t, c) for t, columns in COUNTED_FACETS.items() for c in columns}
+
+
+def test_the_indexes_the_counts_replaced_are_dropped(tmp_path):
+    path = tmp_path / "nianbao.db"
+    db = open_database(path)
+    db.execute("create index idx_applications_year_row on applications (year, row)")
+    close_database(db)
+    db = open_database(path)
+    assert "idx_applications_year_row" not in {i.name for i in db["applications"].indexes}
+    close_database(db)

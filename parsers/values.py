@@ -7,6 +7,7 @@ money is converted to 万元.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -29,6 +30,8 @@ _NUMBER = re.compile(
 _SPACE = re.compile(r"\s+")
 
 
+# The same cells and labels come back in every table of every report: 900 calls a report.
+@functools.lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Full-width to half-width (NFKC), unify dashes, drop every kind of whitespace."""
     text = unicodedata.normalize("NFKC", text)

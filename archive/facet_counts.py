@@ -48,9 +48,7 @@ def counted_pairs(table: str) -> list[tuple[str, str]]:
 def _keys(table: str, row: str) -> list[tuple[str, str, str, str]]:
     """(filter_col, filter_value, col, value) SQL of each count a row of `table` adds to."""
     return [
-        (f"'{by}'", f"{row}.[{by}]", f"'{column}'", f"{row}.[{column}]")
-        if by
-        else ("''", "''", f"'{column}'", f"{row}.[{column}]")
+        (f"'{by}'", f"{row}.[{by}]" if by else "''", f"'{column}'", f"{row}.[{column}]")
         for by, column in counted_pairs(table)
     ]
 
@@ -134,19 +132,13 @@ def count_again(db: sqlite_utils.Database) -> None:
     insert = f"insert into [{FACET_COUNTS}] (tbl, filter_col, filter_value, col, value, count) "
     for table in COUNTED_FACETS:
         for by, column in counted_pairs(table):
-            if by:
-                db.execute(
-                    f"{insert} select ?, ?, [{by}], ?, [{column}], count(*) from [{table}] "
-                    f"where [{by}] is not null and [{column}] is not null "
-                    f"group by [{by}], [{column}]",
-                    [table, by, column],
-                )
-            else:
-                db.execute(
-                    f"{insert} select ?, '', '', ?, [{column}], count(*) from [{table}] "
-                    f"where [{column}] is not null group by [{column}]",
-                    [table, column],
-                )
+            scope = f"[{by}]" if by else "''"  # the whole table: one scope, ''
+            db.execute(
+                f"{insert} select ?, ?, {scope}, ?, [{column}], count(*) from [{table}] "
+                f"where {scope} is not null and [{column}] is not null "
+                f"group by {scope}, [{column}]",
+                [table, by, column],
+            )
 
 
 def value_counts(

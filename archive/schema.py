@@ -2,8 +2,8 @@
 
 `SCHEMA` lists every table with its columns, keys and indexes; `ensure_schema` creates what a
 file lacks (tables, columns, foreign keys, indexes, the lookup tables of Chinese labels, the
-series view, the search index and the facet counts), so a database of an older schema is brought up to date
-when it is opened.
+series view, the search index and the facet counts), so a database of an older schema is
+brought up to date when it is opened.
 """
 
 from __future__ import annotations

@@ -35,8 +35,9 @@ def is_blocked(status: int, body: bytes) -> bool:
     """A challenge page, not content: 412 (瑞数), or a challenge script on an error or tiny page."""
     if status == 412:
         return True
-    challenge = _CHALLENGE.search(body[:20000])
-    return bool(challenge) and (status in _BLOCK_STATUSES or len(body) < 20000)
+    if status not in _BLOCK_STATUSES and len(body) >= 20000:
+        return False  # a full page that came with success: no search of its bytes
+    return bool(_CHALLENGE.search(body[:20000]))
 
 
 def _header_list(headers) -> list[tuple[str, str]]:

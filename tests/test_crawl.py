@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.middlewares import is_blocked
 from nianbao.demo.portal import DemoPortal
 from nianbao.demo.server import Answer, Served, not_found
 from tests.archive_checks import assert_archive_backs_every_fetch, query
@@ -252,3 +253,18 @@ def test_an_unreachable_portal_fails_the_run_in_a_few_lines(tmp_path):
     assert "2 errors" in result.stderr.splitlines()[-1]
     # and the run's row in crawl_runs says so
     assert query(tmp_path, "select status, pages, errors from crawl_runs") == [("failed", 0, 2)]
+
+
+@pytest.mark.parametrize(
+    "status, body, blocked",
+    [
+        (412, b"<html></html>", True),  # 瑞数's status, whatever it says
+        (200, b"<script>$_ts=window['$_ts'];</script>", True),  # a small challenge page
+        (403, b"<p>" + "安全验证".encode() + b"</p>" + b" " * 30000, True),
+        # a report long enough to be content, which happens to say 安全验证 (safety checks)
+        (200, ("安全验证工作情况" + "正文" * 12000).encode(), False),
+        (200, b"<html>" + "政府信息公开工作年度报告".encode() + b"</html>", False),
+    ],
+)
+def test_a_challenge_page_is_told_from_content(status: int, body: bytes, blocked: bool) -> None:
+    assert is_blocked(status, body) is blocked

@@ -72,12 +72,12 @@ def _remove(table: str, key: tuple[str, str, str, str]) -> str:
     )
 
 
-def trigger_sql(table: str, columns: tuple[str, ...]) -> dict[str, str]:
+def trigger_sql(table: str) -> dict[str, str]:
     """Trigger name → its SQL: a row inserted adds one to each of its counts, a row deleted
     takes one off, an update of a counted column does both."""
     added = " ".join(_add(table, key) for key in _keys(table, "new"))
     removed = " ".join(_remove(table, key) for key in _keys(table, "old"))
-    listed = ", ".join(f"[{c}]" for c in columns)
+    listed = ", ".join(f"[{c}]" for c in COUNTED_FACETS[table])
     return {
         f"{FACET_COUNTS}_{table}_insert": f"after insert on [{table}] begin {added} end",
         f"{FACET_COUNTS}_{table}_delete": f"after delete on [{table}] begin {removed} end",
@@ -90,8 +90,8 @@ def trigger_sql(table: str, columns: tuple[str, ...]) -> dict[str, str]:
 def wanted_triggers() -> dict[str, str]:
     return {
         name: f"CREATE TRIGGER [{name}] {body}"
-        for table, columns in COUNTED_FACETS.items()
-        for name, body in trigger_sql(table, columns).items()
+        for table in COUNTED_FACETS
+        for name, body in trigger_sql(table).items()
     }
 
 

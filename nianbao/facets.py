@@ -33,6 +33,8 @@ class CountedFacet(Facet):
         pairs = self.get_querystring_pairs()
         asked = {value for key, value in pairs if key == "_facet"}
         size = self.get_facet_size()
+        database = self.ds.get_database(self.database)
+        self._counts_kept = await database.table_exists(FACET_COUNTS)  # an older database: no
         for source_and_config in self.get_configs():
             config = source_and_config["config"]
             column = config.get("column") or config["simple"]
@@ -82,9 +84,7 @@ class CountedFacet(Facet):
         """('', '') when the page shows the whole table; (a counted column, its value as
         stored) when one exact filter on that column selects the page's rows; None when the
         rows must be counted."""
-        counted = COUNTED_FACETS.get(self.table, ())
-        database = self.ds.get_database(self.database)
-        if column not in counted or not await database.table_exists(FACET_COUNTS):
+        if not self._counts_kept or column not in COUNTED_FACETS.get(self.table, ()):
             return None
         # Datasette's facet SQL: `select … from <table> `, then a `where` when anything selects
         # rows (a column filter, _where, _search, a _next page); here one `<column> = :p0`.

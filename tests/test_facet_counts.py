@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+import sqlite_utils
 import yaml
 
 from archive.database import close_database, open_database
@@ -163,3 +164,11 @@ def test_the_indexes_the_counts_replaced_are_dropped(tmp_path):
     db = open_database(path)
     assert "idx_applications_year_row" not in {i.name for i in db["applications"].indexes}
     close_database(db)
+
+
+def test_a_database_written_before_the_counts_is_faceted_by_counting(two_years):
+    import sqlite3
+
+    with sqlite3.connect(two_years) as conn:  # as `nianbao serve` finds an older file
+        drop_facet_counts(sqlite_utils.Database(conn))
+    assert facets(two_years, "/nianbao/applications.json?_size=0")["year"] == {2020: 23, 2021: 23}
